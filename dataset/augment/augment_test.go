@@ -1,0 +1,147 @@
+package augment
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// levenshtein is the plain edit distance (insert, delete, substitute), an
+// oracle independent of how Typo makes its mistakes.
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func TestLevenshteinOracle(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		d    int
+	}{{"", "", 0}, {"CAT", "CAT", 0}, {"CAT", "CUT", 1}, {"CAT", "CT", 1}, {"CAT", "CAAT", 1},
+		{"CAT", "ACT", 2}, {"KITTEN", "SITTING", 3}} {
+		if got := levenshtein(c.a, c.b); got != c.d {
+			t.Errorf("levenshtein(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
+		}
+	}
+}
+
+// The published SplitMix64 sequence for seed 0.
+func TestRandSplitMix64(t *testing.T) {
+	r := NewRand(0)
+	want := []uint64{0xe220a8397b1dcdaf, 0x6e789e6aa1b965f4, 0x06c45d188009454f}
+	for i, w := range want {
+		if got := r.Uint64(); got != w {
+			t.Fatalf("output %d = %#x, want %#x", i, got, w)
+		}
+	}
+}
+
+func TestIntnRange(t *testing.T) {
+	r := NewRand(7)
+	seen := make([]int, 5)
+	for i := 0; i < 5000; i++ {
+		v := r.Intn(5)
+		if v < 0 || v >= 5 {
+			t.Fatalf("Intn(5) = %d", v)
+		}
+		seen[v]++
+	}
+	for v, n := range seen {
+		if n < 800 || n > 1200 {
+			t.Errorf("Intn(5) gave %d %d times in 5000, want about 1000", v, n)
+		}
+	}
+}
+
+var sentences = []string{
+	"HOW ARE YOU TODAY", "WHAT IS YOUR NAME", "HELLO", "IS IT ALIVE",
+	"DO YOU HAVE FEATHERS", "I AM REALLY BORED", "OK", "TELL ME A JOKE PLEASE",
+}
+
+func TestTypoEditDistance(t *testing.T) {
+	a := New(1)
+	for _, s := range sentences {
+		for k := 0; k < 200; k++ {
+			v := a.Typo(s)
+			d := levenshtein(s, v)
+			if d < 1 || d > 2 {
+				t.Fatalf("Typo(%q) = %q, edit distance %d, want 1 or 2", s, v, d)
+			}
+			if strings.Count(v, " ") != strings.Count(s, " ") {
+				t.Fatalf("Typo(%q) = %q changed the spaces", s, v)
+			}
+		}
+	}
+	if v := a.Typo("I"); v != "I" {
+		t.Errorf("Typo(%q) = %q, want it unchanged", "I", v)
+	}
+}
+
+func TestWordOperations(t *testing.T) {
+	a := New(3)
+	for k := 0; k < 50; k++ {
+		v, ok := a.DropWord("TELL ME A JOKE PLEASE")
+		if !ok || (v != "TELL ME JOKE PLEASE" && v != "TELL ME A JOKE") {
+			t.Fatalf("DropWord gave %q, %v", v, ok)
+		}
+		v, ok = a.SwapWords("HOW ARE YOU")
+		if !ok || (v != "ARE HOW YOU" && v != "HOW YOU ARE") {
+			t.Fatalf("SwapWords gave %q, %v", v, ok)
+		}
+		v, ok = a.Paraphrase("THANKS")
+		if !ok || (v != "THX" && v != "THANX") {
+			t.Fatalf("Paraphrase gave %q, %v", v, ok)
+		}
+	}
+	for _, f := range []func(string) (string, bool){a.DropWord, a.SwapWords, a.Paraphrase} {
+		if v, ok := f("ZORK"); ok || v != "ZORK" {
+			t.Errorf("operation on a word it cannot change gave %q, %v", v, ok)
+		}
+	}
+}
+
+func TestVariantsDeterministicAndDistinct(t *testing.T) {
+	gen := func() [][]string {
+		a := New(42)
+		var out [][]string
+		for _, s := range sentences {
+			out = append(out, a.Variants(s, 4, 60, map[string]bool{"HELLOO": true}))
+		}
+		return out
+	}
+	first, second := gen(), gen()
+	if !reflect.DeepEqual(first, second) {
+		t.Fatal("Variants differ between two runs with the same seed")
+	}
+	for i, vs := range first {
+		s := sentences[i]
+		if len(vs) == 0 && len(s) > 2 {
+			t.Errorf("no variants of %q", s)
+		}
+		seen := map[string]bool{}
+		for _, v := range vs {
+			if v == s || seen[v] || v == "HELLOO" || len(v) > 60 {
+				t.Errorf("variant %q of %q is a duplicate, the source, avoided or too long", v, s)
+			}
+			seen[v] = true
+		}
+	}
+	if other := New(43).Variants(sentences[0], 4, 60, nil); reflect.DeepEqual(other, first[0]) {
+		t.Errorf("seeds 42 and 43 gave the same variants %q", other)
+	}
+}
