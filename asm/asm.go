@@ -1,0 +1,453 @@
+// Package asm is a two-pass Z80 assembler for Zilog mnemonics. Its bytes are
+// those of binutils-z80 and pasmo for every instruction form (the oracle
+// tests prove it), and it accepts the directives a CP/M program needs: labels,
+// EQU/DEFL, ORG, DB/DW/DS, ALIGN, INCLUDE/INCBIN, IF/ELSE/ENDIF, MACRO and
+// REPT. Errors carry file:line:col; every error of a run is reported.
+package asm
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// Options control an assembly.
+type Options struct {
+	Org uint16 // initial origin; ORG in the source overrides it
+	FS  fs.FS  // for INCLUDE and INCBIN; nil = host file system relative to the including file
+}
+
+// Program is the result of a successful assembly.
+type Program struct {
+	Org     uint16 // address of Bytes[0]
+	Bytes   []byte // from the lowest to the highest address written, gaps zero
+	Symbols map[string]int
+
+	list     []listLine
+	listData []byte
+}
+
+// Error is one assembly error at a source position.
+type Error struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg) }
+
+// ErrorList holds every error of a run, in source order of discovery.
+type ErrorList []*Error
+
+func (l ErrorList) Error() string {
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Limits that keep hostile or broken sources from running away.
+const (
+	maxErrors     = 20
+	maxIncludes   = 32      // include nesting
+	maxMacroDepth = 64      // macro and REPT nesting
+	maxLines      = 1 << 21 // statements per pass, counting every expansion
+)
+
+type symKind uint8
+
+const (
+	symLabel symKind = iota
+	symEqu
+	symDefl
+)
+
+type symbol struct {
+	val   int64
+	known bool // false in pass 1 when the defining expression had a forward reference
+	kind  symKind
+	pass  int // last pass that defined it
+	file  string
+	line  int
+}
+
+type macro struct {
+	name   string
+	params []string
+	body   []bodyLine
+	file   string
+	line   int
+	pass   int
+}
+
+// bodyLine is a line of a MACRO or REPT block with its origin.
+type bodyLine struct {
+	text string
+	file string
+	line int
+}
+
+// frame is a source of lines: a file, a macro expansion or a REPT block.
+type frame struct {
+	file    string   // file name for positions of file lines
+	lines   []string // file lines (body == nil)
+	body    []bodyLine
+	idx     int
+	repeat  int    // REPT: remaining passes over body after this one
+	isFile  bool   // an INCLUDE or the main file
+	ifDepth int    // depth of the IF stack when the frame started
+	macro   string // name of the macro being expanded, for messages
+	call    string // "file:line" of the macro call
+}
+
+func (f *frame) len() int {
+	if f.body != nil {
+		return len(f.body)
+	}
+	return len(f.lines)
+}
+
+type cond struct {
+	active   bool // this branch is assembled
+	taken    bool // some branch of this IF was active
+	seenElse bool
+	outer    bool // the enclosing code is active
+	line     int
+	file     string
+}
+
+type assembler struct {
+	opt   Options
+	pass  int
+	pc    int // may run past FFFFh, which is an error
+	org   int
+	ended bool
+
+	syms   map[string]*symbol
+	macros map[string]*macro
+	scope  string // last global label, prefix of local labels
+
+	frames []*frame
+	conds  []cond
+	files  map[string][]string // source lines per file, read once
+
+	// position of the statement being assembled
+	file   string
+	line   int
+	text   string
+	stmtPC int
+	inMac  string // "in macro X called at f:l", empty outside expansions
+	lines  int
+	toks   []token
+	serial int // numbers macro expansions for LOCAL names
+
+	image    [65536]byte
+	lo, hi   int // written range [lo, hi), lo > hi when nothing is written
+	overflow bool
+
+	list     []listLine
+	listData []byte
+
+	errs     ErrorList
+	errSeen  map[string]bool
+	tooMany  bool
+	stopping bool
+}
+
+// Assemble assembles src, which was read from filename (used in messages
+// and to resolve INCLUDE and INCBIN).
+func Assemble(filename string, src []byte, opt Options) (*Program, error) {
+	a := &assembler{
+		opt:     opt,
+		syms:    map[string]*symbol{},
+		macros:  map[string]*macro{},
+		files:   map[string][]string{filename: splitLines(src)},
+		errSeen: map[string]bool{},
+	}
+	for a.pass = 1; a.pass <= 2 && !a.stopping; a.pass++ {
+		a.run(filename)
+	}
+	if len(a.errs) > 0 {
+		return nil, a.errs
+	}
+	p := &Program{Org: opt.Org, Symbols: map[string]int{}, list: a.list, listData: a.listData}
+	if a.lo < a.hi {
+		p.Org = uint16(a.lo)
+		p.Bytes = append([]byte(nil), a.image[a.lo:a.hi]...)
+	}
+	for name, s := range a.syms {
+		p.Symbols[name] = int(s.val)
+	}
+	return p, nil
+}
+
+func splitLines(src []byte) []string {
+	s := string(src)
+	s = strings.TrimSuffix(s, "\n")
+	if s == "" {
+		return nil
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
+	}
+	return lines
+}
+
+// run is one pass over the program.
+func (a *assembler) run(filename string) {
+	a.pc, a.org = int(a.opt.Org), int(a.opt.Org)
+	a.lo, a.hi = 65536, 0
+	a.ended, a.overflow = false, false
+	a.scope, a.serial, a.lines = "", 0, 0
+	a.conds = a.conds[:0]
+	a.frames = append(a.frames[:0], &frame{file: filename, lines: a.files[filename], isFile: true})
+	for len(a.frames) > 0 && !a.ended && !a.stopping {
+		f := a.frames[len(a.frames)-1]
+		if f.idx >= f.len() {
+			if f.repeat > 0 {
+				f.repeat--
+				f.idx = 0
+				continue
+			}
+			a.popFrame(f)
+			continue
+		}
+		a.setPos(f, f.idx)
+		f.idx++
+		if a.lines++; a.lines > maxLines {
+			a.errorAt(0, "more than %d lines assembled; a REPT count or macro recursion runs away", maxLines)
+			a.stopping = true
+			break
+		}
+		a.statement()
+	}
+	if !a.ended {
+		for _, c := range a.conds {
+			a.errorPos(c.file, c.line, 1, "IF without ENDIF")
+		}
+	}
+}
+
+func (a *assembler) setPos(f *frame, i int) {
+	if f.body != nil {
+		b := f.body[i]
+		a.file, a.line, a.text = b.file, b.line, b.text
+	} else {
+		a.file, a.line, a.text = f.file, i+1, f.lines[i]
+	}
+	a.inMac = ""
+	if f.macro != "" {
+		a.inMac = " (in macro " + f.macro + " called at " + f.call + ")"
+	}
+}
+
+func (a *assembler) popFrame(f *frame) {
+	a.frames = a.frames[:len(a.frames)-1]
+	if len(a.conds) > f.ifDepth {
+		// An IF opened inside an include or expansion must close there.
+		for _, c := range a.conds[f.ifDepth:] {
+			a.errorPos(c.file, c.line, 1, "IF without ENDIF")
+		}
+		a.conds = a.conds[:f.ifDepth]
+	}
+}
+
+// errorAt records an error at a column of the current statement. Errors are
+// recorded in pass 2 only (pass 1 sees the same problems, often less
+// precisely), except those that make pass 1 itself wrong.
+func (a *assembler) errorAt(col int, format string, args ...any) {
+	if a.pass == 1 {
+		return
+	}
+	a.errorPos(a.file, a.line, col, fmt.Sprintf(format, args...)+a.inMac)
+}
+
+// pass1Error records an error that can only be seen in pass 1 (a forward
+// reference where the value decides the layout).
+func (a *assembler) pass1Error(col int, format string, args ...any) {
+	if a.pass == 1 {
+		a.errorPos(a.file, a.line, col, fmt.Sprintf(format, args...)+a.inMac)
+	}
+}
+
+func (a *assembler) errorPos(file string, line, col int, msg string) {
+	if col < 1 {
+		col = 1
+	}
+	e := &Error{File: file, Line: line, Col: col, Msg: msg}
+	key := e.Error()
+	if a.errSeen[key] || a.tooMany {
+		return
+	}
+	a.errSeen[key] = true
+	if len(a.errs) == maxErrors {
+		a.errs = append(a.errs, &Error{File: file, Line: line, Col: col, Msg: "too many errors"})
+		a.tooMany, a.stopping = true, true
+		return
+	}
+	a.errs = append(a.errs, e)
+}
+
+// exprErr reports a parser's error, if any, and says whether there was one.
+func (a *assembler) exprErr(p *exprParser) bool {
+	if p.err == nil {
+		return false
+	}
+	a.errorAt(p.err.Col, "%s", p.err.Msg)
+	return true
+}
+
+// lookup resolves a symbol in an expression.
+func (a *assembler) lookup(p *exprParser, t token) value {
+	lname := strings.ToLower(t.text)
+	if regNames[lname] || exprKeywords[lname] {
+		p.fail(t.col, "%s is not allowed in an expression", t.text)
+		return value{}
+	}
+	name := a.qualify(t.text)
+	s := a.syms[name]
+	if s == nil {
+		if a.pass == 2 {
+			p.fail(t.col, "undefined symbol %s", name)
+		}
+		return value{}
+	}
+	if !s.known && a.pass == 2 {
+		p.fail(t.col, "symbol %s is defined from symbols that come later; define them first", name)
+	}
+	return value{v: s.val, known: s.known}
+}
+
+var exprKeywords = map[string]bool{
+	"mod": true, "shl": true, "shr": true, "and": true, "or": true, "xor": true, "not": true,
+	"eq": true, "ne": true, "lt": true, "le": true, "gt": true, "ge": true, "high": true, "low": true,
+}
+
+// qualify turns a local label (.name or @name) into its full name.
+func (a *assembler) qualify(name string) string {
+	if name[0] == '.' || name[0] == '@' {
+		return a.scope + name
+	}
+	return name
+}
+
+// define binds name (as written at token t) to v.
+func (a *assembler) define(t token, v value, kind symKind) {
+	if regNames[strings.ToLower(t.text)] || exprKeywords[strings.ToLower(t.text)] {
+		a.errorAt(t.col, "%s is a reserved word and cannot be a symbol", t.text)
+		return
+	}
+	name := a.qualify(t.text)
+	if kind == symLabel && name == t.text {
+		a.scope = name
+	}
+	s := a.syms[name]
+	if s == nil {
+		a.syms[name] = &symbol{val: v.v, known: v.known, kind: kind, pass: a.pass, file: a.file, line: a.line}
+		return
+	}
+	if s.pass == a.pass {
+		if kind == symDefl && s.kind == symDefl {
+			s.val, s.known = v.v, v.known
+			return
+		}
+		a.errorAt(t.col, "%s already defined at %s:%d", name, s.file, s.line)
+		return
+	}
+	// First definition in pass 2 of a symbol from pass 1.
+	if kind == symLabel && s.val != v.v && len(a.errs) == 0 {
+		a.errorAt(t.col, "label %s moved from %04Xh in pass 1 to %04Xh (a forward reference changed the layout)", name, s.val, v.v)
+	}
+	*s = symbol{val: v.v, known: true, kind: kind, pass: a.pass, file: a.file, line: a.line}
+}
+
+// emit writes bytes at the current address.
+func (a *assembler) emit(b ...byte) {
+	for _, c := range b {
+		a.emitByte(c)
+	}
+}
+
+func (a *assembler) emitByte(c byte) {
+	if a.pc > 0xFFFF {
+		if !a.overflow {
+			a.overflow = true
+			a.errorAt(1, "code runs past FFFFh")
+		}
+		return
+	}
+	if a.pass == 2 {
+		a.image[a.pc] = c
+		a.listData = append(a.listData, c)
+	}
+	a.lo = min(a.lo, a.pc)
+	a.hi = max(a.hi, a.pc+1)
+	a.pc++
+}
+
+// resolvePath names a file of INCLUDE or INCBIN relative to the including file.
+func (a *assembler) resolvePath(name string) string {
+	if a.opt.FS != nil {
+		p := name
+		if !path.IsAbs(name) {
+			p = path.Join(path.Dir(a.file), name)
+		}
+		return strings.TrimPrefix(path.Clean(p), "/")
+	}
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(filepath.Dir(a.file), name)
+}
+
+func (a *assembler) readFile(p string) ([]byte, error) {
+	var b []byte
+	var err error
+	if a.opt.FS != nil {
+		b, err = fs.ReadFile(a.opt.FS, p)
+	} else {
+		b, err = os.ReadFile(p)
+	}
+	if pe, ok := err.(*fs.PathError); ok {
+		err = pe.Err
+	}
+	return b, err
+}
+
+// include pushes the lines of a file, read once per assembly.
+func (a *assembler) include(t token) {
+	p := a.resolvePath(t.text)
+	depth := 0
+	for _, f := range a.frames {
+		if f.isFile {
+			depth++
+			if f.file == p {
+				a.errorAt(t.col, "include recursion: %s includes itself", p)
+				return
+			}
+		}
+	}
+	if depth >= maxIncludes {
+		a.errorAt(t.col, "includes nested more than %d deep", maxIncludes)
+		return
+	}
+	lines, ok := a.files[p]
+	if !ok {
+		b, err := a.readFile(p)
+		if err != nil {
+			a.errorAt(t.col, "cannot include %s: %v", t.text, err)
+			return
+		}
+		lines = splitLines(b)
+		a.files[p] = lines
+	}
+	a.frames = append(a.frames, &frame{file: p, lines: lines, isFile: true, ifDepth: len(a.conds)})
+}
