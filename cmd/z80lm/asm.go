@@ -81,10 +81,11 @@ func parseAsmOrg(s string) (uint16, error) {
 
 // writeAsmOutput writes through a temporary file in the same directory
 // and renames it, so that a failure never leaves a half-written file.
-// Devices and pipes (/dev/stdout) are written directly: renaming over them
+// Devices, pipes and symbolic links (/dev/stdout) are written directly:
+// renaming over them
 // would replace them.
 func writeAsmOutput(name string, data []byte) error {
-	if st, err := os.Stat(name); err == nil && !st.Mode().IsRegular() {
+	if st, err := os.Lstat(name); err == nil && !st.Mode().IsRegular() {
 		return os.WriteFile(name, data, 0o644)
 	}
 	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
