@@ -145,3 +145,24 @@ func TestVariantsDeterministicAndDistinct(t *testing.T) {
 		t.Errorf("seeds 42 and 43 gave the same variants %q", other)
 	}
 }
+
+func TestExpand(t *testing.T) {
+	for _, c := range []struct {
+		tmpl string
+		want []string
+	}{
+		{"HELLO", []string{"HELLO"}},
+		{"{HI|HELLO} THERE{ ZED|}", []string{"HI THERE ZED", "HI THERE", "HELLO THERE ZED", "HELLO THERE"}},
+		{"ARE {|YOU} {OK|FINE}", []string{"ARE OK", "ARE FINE", "ARE YOU OK", "ARE YOU FINE"}},
+	} {
+		got, err := Expand(c.tmpl)
+		if err != nil || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Expand(%q) = %q, %v; want %q", c.tmpl, got, err, c.want)
+		}
+	}
+	for _, bad := range []string{"{A|B", "A}B", "A|B", "{A{B}}", "X {A} |"} {
+		if _, err := Expand(bad); err == nil {
+			t.Errorf("Expand(%q) gave no error", bad)
+		}
+	}
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"z80lm/dataset/chat"
+)
+
+func init() {
+	register(&command{name: "data", args: "chat|guess|stats|balance [ARGS]",
+		summary: "generate, describe and balance input|response data sets", run: runData})
+}
+
+// dataCommands are the subcommands of "z80lm data".
+var dataCommands = map[string]*command{}
+
+func init() {
+	for _, c := range []*command{
+		{name: "chat", args: "--out FILE [--seed N]",
+			summary: "write the personality chat set (ZED, a grumpy Z80 computer)", run: runDataChat},
+	} {
+		dataCommands[c.name] = c
+	}
+}
+
+func runData(args []string) error {
+	if len(args) == 0 {
+		return usagef("missing subcommand (%s)", dataNames())
+	}
+	switch args[0] {
+	case "-h", "--help", "-help", "help":
+		fmt.Println("usage: z80lm data SUBCOMMAND [ARGS]\n\nsubcommands:")
+		names := strings.Split(dataNames(), "|")
+		for _, n := range names {
+			c := dataCommands[n]
+			fmt.Printf("  %-8s %s\n           z80lm data %s %s\n", n, c.summary, n, c.args)
+		}
+		return nil
+	}
+	c, ok := dataCommands[args[0]]
+	if !ok {
+		return usagef("unknown subcommand %q (%s)", args[0], dataNames())
+	}
+	return c.run(args[1:])
+}
+
+func dataNames() string {
+	names := make([]string, 0, len(dataCommands))
+	for n := range dataCommands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, "|")
+}
+
+// dataFlags is newFlags for a data subcommand: help shows "z80lm data NAME".
+func dataFlags(c *command) *command {
+	return &command{name: "data " + c.name, args: c.args, summary: c.summary}
+}
+
+func runDataChat(args []string) error {
+	c := dataFlags(dataCommands["chat"])
+	fs := newFlags(c)
+	out := fs.String("out", "", "write the set to `FILE` (- for standard output)")
+	seed := fs.Uint64("seed", chat.DefaultOptions().Seed, "random `N` for phrasing choice and variants")
+	pos, err := parseFlags(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	if *out == "" {
+		return usagef("missing --out FILE")
+	}
+	opt := chat.DefaultOptions()
+	opt.Seed = *seed
+	return writeOutput(*out, func(w io.Writer) error { return chat.Write(w, opt) })
+}
+
+// writeOutput writes a file through a temporary file in the same directory
+// and renames it into place, so that a failure never leaves half a file;
+// path "-" writes to standard output.
+func writeOutput(path string, write func(io.Writer) error) error {
+	if path == "-" {
+		bw := bufio.NewWriter(os.Stdout)
+		if err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	bw := bufio.NewWriter(f)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
