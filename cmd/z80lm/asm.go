@@ -82,8 +82,7 @@ func parseAsmOrg(s string) (uint16, error) {
 // writeAsmOutput writes through a temporary file in the same directory
 // and renames it, so that a failure never leaves a half-written file.
 // Devices, pipes and symbolic links (/dev/stdout) are written directly:
-// renaming over them
-// would replace them.
+// renaming over them would replace them.
 func writeAsmOutput(name string, data []byte) error {
 	if st, err := os.Lstat(name); err == nil && !st.Mode().IsRegular() {
 		return os.WriteFile(name, data, 0o644)
