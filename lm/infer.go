@@ -3,14 +3,23 @@ package lm
 // Forward computes one layer exactly as the Z80 does: a wrapping 16-bit
 // accumulator, an arithmetic (floor) shift, and ReLU unless last is set.
 // out must have room for l.Out values.
+//
+// Inputs are sparse (a query touches a few dozen of the 256 buckets, and
+// ReLU zeroes many hidden values), so the sum runs over the non-zero inputs
+// only; a 16-bit sum modulo 2^16 does not depend on the order of its terms.
 func (l *Layer) Forward(x []int16, out []int16, last bool) {
+	var buf [InputSize]int32
+	nz := buf[:0]
+	for i, v := range x[:l.In] {
+		if v != 0 {
+			nz = append(nz, int32(i))
+		}
+	}
 	for o := 0; o < l.Out; o++ {
 		acc := l.B[o]
 		row := l.W[o*l.In : (o+1)*l.In]
-		for i, w := range row {
-			if w != 0 && x[i] != 0 {
-				acc += int16(w) * x[i] // int16 arithmetic wraps like the Z80's
-			}
+		for _, i := range nz {
+			acc += int16(row[i]) * x[i] // int16 arithmetic wraps like the Z80's
 		}
 		acc >>= l.Shift // Go's >> on a signed integer is arithmetic
 		if !last && acc < 0 {
