@@ -4,8 +4,9 @@
 // console output as plain DOM text.
 //
 // For tests and assistive technology the page exposes its state on <body>:
-// data-state (loading, running, input, exited, error), data-program and
-// data-turns (how many times the program has asked for input).
+// data-state (loading, running, input, exited, error), data-program,
+// data-turns (how many times the program has asked for input) and
+// data-reply-t (T-states from the last input to the next input request).
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -23,7 +24,7 @@
   let clockT = 0;          // where the 4 MHz clock is (paced mode)
   let lastFrame = 0, looping = false, chunk = 200000, lastStatus = 0;
   let reply = null;        // {startT, chars, firstT, wall} of the running reply
-  let turns = 0;
+  let turns = 0, interactive = false;
   const cache = new Map(); // name -> .COM bytes
 
   function setState(s) {
@@ -96,6 +97,7 @@
     } else if (reply && reply.endT !== undefined) {
       const t = reply.endT - reply.startT;
       s += " · last reply: " + num(reply.chars) + " chars, " + num(t) + " T-states = " + secs(t) + " at 4 MHz";
+      if (reply.chars > 0) s += ", " + num(t / reply.chars) + " T/char";
       if (reply.firstT >= 0) s += " (first char after " + secs(reply.firstT - reply.startT) + ")";
       const wall = (reply.wallEnd - reply.wall) / 1000;
       if (full.checked && wall > 0.01) s += " · here in " + wall.toFixed(2) + " s (" + (t / wall / 1e6).toFixed(0) + " MHz)";
@@ -108,9 +110,11 @@
   function output(s, times) {
     if (!s) return;
     if (reply) {
+      // The BDOS echoes the typed line in zero T-states, at startT; the
+      // reply is what comes after.
       for (let i = 0; i < s.length; i++) {
         const c = s.charCodeAt(i) & 0x7f;
-        if (c > 32 && c < 127) {
+        if (c >= 32 && c < 127 && times[i] > reply.startT) {
           if (reply.firstT < 0) reply.firstT = times[i];
           reply.chars++;
         }
@@ -134,13 +138,17 @@
     if (reply) {
       reply.endT = machT;
       reply.wallEnd = performance.now();
+      document.body.dataset.replyT = reply.endT - reply.startT;
     }
     clockT = machT;
     if (r.state === "input") {
       setState("input");
       turns++;
       document.body.dataset.turns = turns;
-      if (turns === 1) performance.mark("z80lm-interactive");
+      if (!interactive) {
+        interactive = true;
+        performance.mark("z80lm-interactive");
+      }
     } else if (r.state === "exited") {
       setState("exited");
       note(prog.name + " has exited; press Enter to run it again");
@@ -191,6 +199,8 @@
       b.setAttribute("aria-checked", String(b.dataset.name === name));
     }
     clearScreen();
+    turns = 0;
+    document.body.dataset.turns = 0;
     const err = z80lm.load(com, "");
     machT = clockT = 0;
     reply = { startT: 0, chars: 0, firstT: -1, wall: performance.now() };
