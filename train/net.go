@@ -1,0 +1,484 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"z80lm/lm"
+)
+
+// This file holds all of the trainer's maths: the forward pass, the loss
+// and the backward pass, as plain loops.
+//
+// The training forward pass is the Z80's integer program with two
+// relaxations, both of which vanish once the network is fully quantized.
+// For layer k with inputs x (In of them) and Out outputs:
+//
+//	u[i][o]  master weight, in units of the weight grid, kept in [-2.5, 1.5]
+//	q[i][o]  = clamp(round(u), -2, +1)            the 2-bit weight the Z80 uses
+//	w[i][o]  = (1−α)·u + α·q                      α ramps from 0.5 to 1 (progressive quantization)
+//	b[o]     master bias in accumulator units; the forward pass uses round(b)
+//	acc[o]   = round(b[o]) + Σ_i w[i][o]·x[i]     layer 0: x = bucket count × 32
+//	y[o]     = floor(acc[o] / 2^shift)
+//	h[o]     = max(y[o], 0) on hidden layers; the last layer's y are the logits
+//
+// The weight grid's scale is the one the Z80 implies: activations are kept
+// at their true integer size, so one grid unit is one unit of weight and the
+// per-layer scale of the integer program is its shift. At α = 1 every
+// quantity is an integer far below 2^24, so float32 holds it exactly: the
+// training pass then IS the integer program, except that the Z80 wraps an
+// accumulator outside int16, which the overflow penalty keeps from
+// happening.
+//
+// Loss: L = −log softmax(τ·y_last)[target] with τ = exp(t) a learned
+// temperature. It only sets how sharp the softmax is; the argmax, and so
+// the model, does not depend on it.
+//
+// Backward, with straight-through estimators (d round(v)/dv = 1 and
+// d floor(v)/dv = 1, so dq/du = 1 and dw/du = 1):
+//
+//	dL/dy_j   = τ·(p_j − [j = target])            last layer; p = softmax(τ·y)
+//	dL/dt     = Σ_j (p_j − [j = target])·τ·y_j
+//	dL/dy_o   = dL/dh_o · [h_o > 0]               hidden layers (ReLU)
+//	dL/dacc_o = dL/dy_o / 2^shift + dP/dacc_o     P: overflow penalty below
+//	dL/db_o   = dL/dacc_o
+//	dL/du_io  = dL/dw_io = x_i · dL/dacc_o
+//	dL/dx_i   = Σ_o w_io · dL/dacc_o              = dL/dh_i of the layer below
+//
+// Overflow penalty on every accumulator (M = ovfMargin):
+//
+//	P = λ_ovf · relu(|acc| − M)² / (2M),  dP/dacc = λ_ovf · sign(acc) · relu(|acc| − M) / M
+//
+// Grid regulariser on the master weights (applied in the optimiser step):
+//
+//	R = λ_grid · (u − q)²,  dR/du = 2·λ_grid·(u − q)
+
+const (
+	wMin, wMax = -2.5, 1.5 // master weight range: rounds into -2..+1
+	// ovfMargin is where the overflow penalty starts: half of int16, so
+	// inputs unlike the training data still have room before a wrap.
+	ovfMargin = 16384
+)
+
+// A layer holds the trained parameters of one layer. Weights are stored
+// input-major (u[i*out+o]) so that a sparse input touches whole rows.
+type layer struct {
+	in, out int
+	shift   uint
+	u       []float32
+	b       []float32
+}
+
+// A net is the trainable network: layers plus the loss temperature.
+type net struct {
+	layers []layer
+	t      float32 // log τ
+}
+
+// newNet initialises a network with Gaussian master weights (σ = 0.7 grid
+// units, so that -1, 0 and +1 are all common) and zero biases.
+func newNet(sizes []int, shift uint, rng *rand.Rand) *net {
+	n := &net{}
+	for k := 0; k+1 < len(sizes); k++ {
+		l := layer{in: sizes[k], out: sizes[k+1], shift: shift}
+		l.u = make([]float32, l.in*l.out)
+		for i := range l.u {
+			l.u[i] = clip(float32(rng.NormFloat64()*0.7), wMin, wMax)
+		}
+		l.b = make([]float32, l.out)
+		n.layers = append(n.layers, l)
+	}
+	return n
+}
+
+// netFromModel starts training from a model's integer weights and biases.
+func netFromModel(m *lm.Model) (*net, error) {
+	n := &net{}
+	for k, ml := range m.Layers {
+		if ml.Bits != 2 {
+			return nil, fmt.Errorf("layer %d has %d-bit weights; the trainer trains 2-bit layers only", k+1, ml.Bits)
+		}
+		l := layer{in: ml.In, out: ml.Out, shift: ml.Shift, u: make([]float32, ml.In*ml.Out), b: make([]float32, ml.Out)}
+		for o := 0; o < ml.Out; o++ {
+			for i := 0; i < ml.In; i++ {
+				l.u[i*l.out+o] = float32(ml.W[o*ml.In+i])
+			}
+			l.b[o] = float32(ml.B[o])
+		}
+		n.layers = append(n.layers, l)
+	}
+	return n, nil
+}
+
+func clip(v, lo, hi float32) float32 { return max(lo, min(hi, v)) }
+
+// quant is the 2-bit weight of a master weight: clamp(round(u), -2, +1).
+func quant(u float32) float32 { return clip(float32(math.Round(float64(u))), -2, 1) }
+
+// roundBias is the int16 bias of a master bias.
+func roundBias(b float32) float32 {
+	return clip(float32(math.Round(float64(b))), math.MinInt16, math.MaxInt16)
+}
+
+func floor32(v float32) float32 { return float32(math.Floor(float64(v))) }
+
+// model exports the integer network: q and round(b).
+func (n *net) model(charset []byte) *lm.Model {
+	m := &lm.Model{Charset: charset}
+	for _, l := range n.layers {
+		ml := lm.Layer{In: l.in, Out: l.out, Bits: 2, Shift: l.shift, W: make([]int8, l.in*l.out), B: make([]int16, l.out)}
+		for o := 0; o < l.out; o++ {
+			for i := 0; i < l.in; i++ {
+				ml.W[o*l.in+i] = int8(quant(l.u[i*l.out+o]))
+			}
+			ml.B[o] = int16(roundBias(l.b[o]))
+		}
+		m.Layers = append(m.Layers, ml)
+	}
+	return m
+}
+
+// A view is the network as the forward pass of one optimisation step sees
+// it: effective weights w and rounded biases, computed once per step.
+type view struct {
+	w, b   [][]float32
+	shift  []uint
+	tau    float32
+	smooth bool    // no rounding or floor: the surrogate the gradient check differentiates
+	ovf    float32 // λ_ovf
+}
+
+func newView(n *net) *view {
+	v := &view{}
+	for _, l := range n.layers {
+		v.w = append(v.w, make([]float32, len(l.u)))
+		v.b = append(v.b, make([]float32, len(l.b)))
+		v.shift = append(v.shift, l.shift)
+	}
+	return v
+}
+
+// set fills the view for mixing factor alpha.
+func (v *view) set(n *net, alpha float32) {
+	for k, l := range n.layers {
+		w := v.w[k]
+		for i, u := range l.u {
+			w[i] = (1-alpha)*u + alpha*quant(u)
+		}
+		b := v.b[k]
+		for o, x := range l.b {
+			if v.smooth {
+				b[o] = x
+			} else {
+				b[o] = roundBias(x)
+			}
+		}
+	}
+	v.tau = float32(math.Exp(float64(n.t)))
+}
+
+// grads accumulates the gradients of one shard of a batch.
+type grads struct {
+	w, b    [][]float32
+	t       float64
+	loss    float64 // Σ cross-entropy
+	penalty float64 // Σ overflow penalty
+	correct int
+}
+
+func newGrads(n *net) *grads {
+	g := &grads{}
+	for _, l := range n.layers {
+		g.w = append(g.w, make([]float32, len(l.u)))
+		g.b = append(g.b, make([]float32, len(l.b)))
+	}
+	return g
+}
+
+func (g *grads) zero() {
+	for k := range g.w {
+		clear(g.w[k])
+		clear(g.b[k])
+	}
+	g.t, g.loss, g.penalty, g.correct = 0, 0, 0, 0
+}
+
+// add adds h to g.
+func (g *grads) add(h *grads) {
+	for k := range g.w {
+		for i, x := range h.w[k] {
+			g.w[k][i] += x
+		}
+		for i, x := range h.b[k] {
+			g.b[k][i] += x
+		}
+	}
+	g.t += h.t
+	g.loss += h.loss
+	g.penalty += h.penalty
+	g.correct += h.correct
+}
+
+// A pass holds one goroutine's buffers for the forward and backward pass.
+type pass struct {
+	x0        []float32   // layer 0 input, dense but only the active entries are read
+	idx       []int32     // active inputs of layer 0
+	val       []int32     // their values
+	acc, h, g [][]float32 // per layer: accumulators, outputs, dL/dh
+	act       [][]int32   // per layer: outputs with h > 0 (hidden layers)
+	gacc      []float32
+	p         []float32 // softmax
+}
+
+func newPass(n *net) *pass {
+	ps := &pass{x0: make([]float32, lm.InputSize)}
+	widest := 0
+	for _, l := range n.layers {
+		ps.acc = append(ps.acc, make([]float32, l.out))
+		ps.h = append(ps.h, make([]float32, l.out))
+		ps.g = append(ps.g, make([]float32, l.out))
+		ps.act = append(ps.act, make([]int32, 0, l.out))
+		widest = max(widest, l.out)
+	}
+	ps.gacc = make([]float32, widest)
+	ps.p = make([]float32, n.layers[len(n.layers)-1].out)
+	return ps
+}
+
+// load sets the layer 0 input to example e.
+func (ps *pass) load(ex *examples, e *example) {
+	ps.idx, ps.val = ex.input(e, ps.idx[:0], ps.val[:0])
+	for j, i := range ps.idx {
+		ps.x0[i] = float32(ps.val[j])
+	}
+}
+
+// forward runs the training pass on the loaded input; the logits end up in
+// ps.h[last].
+func (ps *pass) forward(v *view) {
+	act, x := ps.idx, ps.x0
+	last := len(v.w) - 1
+	for k := range v.w {
+		acc := ps.acc[k]
+		n := len(acc)
+		copy(acc, v.b[k])
+		// acc[o] = round(b[o]) + Σ_i w[i][o]·x[i] over the non-zero x[i]
+		for _, i := range act {
+			xi := x[i]
+			row := v.w[k][int(i)*n : int(i)*n+n]
+			for o, w := range row {
+				acc[o] += xi * w
+			}
+		}
+		// y = floor(acc / 2^shift); h = max(y, 0) unless last
+		inv := 1 / float32(int(1)<<v.shift[k])
+		h, a := ps.h[k], ps.act[k][:0]
+		for o, s := range acc {
+			y := s * inv
+			if !v.smooth {
+				y = floor32(y)
+			}
+			if k < last {
+				if y <= 0 {
+					y = 0
+				} else {
+					a = append(a, int32(o))
+				}
+			}
+			h[o] = y
+		}
+		ps.act[k] = a
+		act, x = a, h
+	}
+}
+
+// backward adds to g the gradients of the loss of the last forward pass
+// (target class target), scaled by scale (1/batch size), and returns
+// whether the argmax (first maximum) was the target.
+func (ps *pass) backward(v *view, g *grads, target int, scale float32) bool {
+	last := len(v.w) - 1
+	y := ps.h[last]
+	// softmax of τ·y, cross-entropy, dL/dy and dL/dt
+	best := argmax(y)
+	var sum float64
+	for j := range y {
+		e := math.Exp(float64(v.tau * (y[j] - y[best])))
+		ps.p[j] = float32(e)
+		sum += e
+	}
+	// −log p_target = log Σ_j exp(τ(y_j − y_best)) − τ(y_target − y_best)
+	g.loss += math.Log(sum) - float64(v.tau*(y[target]-y[best]))
+	gy := ps.g[last]
+	for j := range y {
+		d := ps.p[j] / float32(sum)
+		if j == target {
+			d--
+		}
+		g.t += float64(d * v.tau * y[j] * scale)
+		gy[j] = v.tau * d * scale
+	}
+	for k := last; k >= 0; k-- {
+		acc, h, gh := ps.acc[k], ps.h[k], ps.g[k]
+		n := len(acc)
+		inv := 1 / float32(int(1)<<v.shift[k])
+		// dL/dacc = dL/dy / 2^shift (ReLU-masked on hidden layers) + dP/dacc
+		gacc := ps.gacc[:n]
+		for o := range gacc {
+			d := float32(0)
+			if k == last || h[o] > 0 {
+				d = gh[o] * inv
+			}
+			if a := acc[o]; a > ovfMargin || a < -ovfMargin {
+				ex := abs32(a) - ovfMargin
+				g.penalty += float64(v.ovf * ex * ex / (2 * ovfMargin))
+				d += v.ovf * ex / ovfMargin * sign32(a) * scale
+			}
+			gacc[o] = d
+		}
+		gb := g.b[k]
+		for o, d := range gacc {
+			gb[o] += d
+		}
+		act, x := ps.idx, ps.x0
+		if k > 0 {
+			act, x = ps.act[k-1], ps.h[k-1]
+		}
+		gw, w := g.w[k], v.w[k]
+		var gx []float32
+		if k > 0 {
+			gx = ps.g[k-1]
+		}
+		for _, i := range act {
+			xi := x[i]
+			grow := gw[int(i)*n : int(i)*n+n]
+			wrow := w[int(i)*n : int(i)*n+n]
+			s := float32(0)
+			for o, d := range gacc {
+				grow[o] += xi * d // dL/dw_io = x_i·dL/dacc_o
+				s += wrow[o] * d  // dL/dx_i = Σ_o w_io·dL/dacc_o
+			}
+			if gx != nil {
+				gx[i] = s
+			}
+		}
+	}
+	return best == target
+}
+
+// argmax returns the index of the first maximum, like lm.Argmax.
+func argmax(v []float32) int {
+	best := 0
+	for j := range v {
+		if v[j] > v[best] {
+			best = j
+		}
+	}
+	return best
+}
+
+func abs32(v float32) float32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+func sign32(v float32) float32 {
+	if v < 0 {
+		return -1
+	}
+	return 1
+}
+
+// intNet is the integer program in the form that suits sparse inputs:
+// weights input-major. Its logits equal lm's reference inference value by
+// value (tested), wraps included.
+type intNet struct {
+	layers []intLayer
+}
+
+type intLayer struct {
+	in, out int
+	shift   uint
+	w       []int8 // in×out, input-major
+	b       []int16
+}
+
+func newIntNet(m *lm.Model) *intNet {
+	in := &intNet{}
+	for _, ml := range m.Layers {
+		l := intLayer{in: ml.In, out: ml.Out, shift: ml.Shift, w: make([]int8, ml.In*ml.Out), b: ml.B}
+		for o := 0; o < ml.Out; o++ {
+			for i := 0; i < ml.In; i++ {
+				l.w[i*l.out+o] = ml.W[o*ml.In+i]
+			}
+		}
+		in.layers = append(in.layers, l)
+	}
+	return in
+}
+
+// intPass holds one goroutine's buffers for the integer program.
+type intPass struct {
+	acc [][]int32
+	h   [][]int16
+	act [][]int32
+}
+
+func newIntPass(n *intNet) *intPass {
+	ps := &intPass{}
+	for _, l := range n.layers {
+		ps.acc = append(ps.acc, make([]int32, l.out))
+		ps.h = append(ps.h, make([]int16, l.out))
+		ps.act = append(ps.act, make([]int32, 0, l.out))
+	}
+	return ps
+}
+
+// forward runs the integer program on the non-zero inputs idx (values val)
+// and returns the logits and the number of accumulators that left int16
+// (and wrapped, as on the Z80: the sum is taken modulo 2^16, so summing in
+// int32 and truncating gives the same value as wrapping at every step).
+func (ps *intPass) forward(n *intNet, idx []int32, val []int32) (logits []int16, wraps int) {
+	last := len(n.layers) - 1
+	act := idx
+	var x16 []int16
+	for k := range n.layers {
+		l := &n.layers[k]
+		acc := ps.acc[k]
+		for o, b := range l.b {
+			acc[o] = int32(b)
+		}
+		for j, i := range act {
+			var xi int32
+			if k == 0 {
+				xi = int32(int16(val[j]))
+			} else {
+				xi = int32(x16[i])
+			}
+			row := l.w[int(i)*l.out : int(i)*l.out+l.out]
+			for o, w := range row {
+				acc[o] += int32(w) * xi
+			}
+		}
+		h, a := ps.h[k], ps.act[k][:0]
+		for o, s := range acc {
+			if s < math.MinInt16 || s > math.MaxInt16 {
+				wraps++
+			}
+			y := int16(s) >> l.shift
+			if k < last {
+				if y <= 0 {
+					y = 0
+				} else {
+					a = append(a, int32(o))
+				}
+			}
+			h[o] = y
+		}
+		ps.act[k] = a
+		act, x16 = a, h
+	}
+	return ps.h[last], wraps
+}

@@ -1,0 +1,491 @@
+// Package train is z80lm's quantization-aware trainer. It trains the
+// integer program that the Z80 runs (see net.go for the maths): 2-bit
+// weights, int16 biases, inputs of count × 32, a floor shift per layer and
+// ReLU, so that the integer accuracy it reports is the accuracy of the .COM.
+//
+// Training uses mini-batches and Adam. Each batch is cut into a fixed
+// number of shards that goroutines process in parallel; the shards'
+// gradients are summed in shard order, so a run depends on its seed only,
+// not on the number of cores or on scheduling.
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"time"
+
+	"z80lm/lm"
+)
+
+// Config sets up a training run. Zero fields take the defaults.
+type Config struct {
+	Hidden []int   // hidden layer widths (1..256 each); default 256,192,128
+	Shift  uint    // accumulator shift of every layer; default 2 (v1)
+	Epochs int     // default 60
+	Seed   uint64  // weight initialisation, shuffling and the validation split
+	Val    float64 // share of distinct inputs held out, 0 ≤ Val < 1
+	Batch  int     // examples per optimisation step; default 64
+	LR     float64 // Adam step size for weights in grid units; default 0.01
+
+	// Resume continues from this model (its layer sizes and charset;
+	// Hidden is ignored). The run starts fully quantized.
+	Resume *lm.Model
+
+	// Progress, if set, is called from the training goroutine during
+	// every epoch and after it.
+	Progress func(Progress)
+}
+
+// Progress is a snapshot of a running training.
+type Progress struct {
+	Epoch, Epochs int // epoch being run, 1-based
+	Step, Steps   int // optimisation step within the epoch
+	Loss          float64
+	Last          *Epoch // last completed epoch, nil before the first
+	Elapsed       time.Duration
+	EpochDone     bool
+}
+
+// Epoch records the state after one epoch.
+type Epoch struct {
+	Epoch    int     `json:"epoch"`
+	Loss     float64 `json:"loss"`      // mean cross-entropy of the epoch's steps
+	FloatAcc float64 `json:"float_acc"` // training pass (current α) on the training examples
+	IntAcc   float64 `json:"int_acc"`   // integer program on the training examples
+	Wraps    int     `json:"wraps"`     // accumulators outside int16 in the integer pass
+	Alpha    float64 `json:"alpha"`     // quantized share of the weights (1 = fully quantized)
+	Seconds  float64 `json:"seconds"`   // since the start of training
+}
+
+// Result is the outcome of Train.
+type Result struct {
+	Model       *lm.Model // best epoch by integer accuracy (among those without wraps)
+	BestEpoch   int
+	FloatAcc    float64 // of the best epoch
+	IntAcc      float64
+	ExactTrain  float64  // share of training pairs whose whole reply lm's inference reproduces
+	ExactVal    *float64 // the same for held-out pairs; nil without --val
+	Seconds     float64
+	Params      int
+	History     []Epoch
+	TrainPairs  int
+	ValPairs    int
+	Examples    int // training examples (reply positions)
+	Inputs      int // distinct training inputs
+	Interrupted bool
+}
+
+// SecondsTo returns the training time when the integer accuracy first
+// reached acc, and false if it never did.
+func (r *Result) SecondsTo(acc float64) (float64, bool) {
+	for _, e := range r.History {
+		if e.IntAcc >= acc {
+			return e.Seconds, true
+		}
+	}
+	return 0, false
+}
+
+// Training schedule constants.
+const shards = 4 // fixed, so results do not depend on the core count
+
+var (
+	alphaStart  = 0.5  // quantized share at the start: never pure float
+	quantizedBy = 0.8  // fully quantized after this share of the steps
+	lambdaGrid  = 0.01 // grid regulariser strength once fully quantized
+	lambdaOvf   = 1.0  // overflow penalty strength
+	biasLRScale = 32.0 // bias step = weight step × 32 (one input count)
+	tempLR      = 0.01 // step size of the log-temperature
+	lrFloor     = 0.05 // the learning rate decays (cosine) to this share
+)
+
+// Train trains a model on pairs. When ctx is cancelled it stops after the
+// current step and returns the best model so far (Interrupted set).
+func Train(ctx context.Context, pairs []Pair, cfg Config) (*Result, error) {
+	start := time.Now()
+	if err := defaults(&cfg); err != nil {
+		return nil, err
+	}
+	if len(pairs) == 0 {
+		return nil, errors.New("no training pairs")
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x747261696e)) // "train"
+
+	var charset []byte
+	var n *net
+	alpha0 := alphaStart
+	if cfg.Resume != nil {
+		if err := cfg.Resume.Validate(); err != nil {
+			return nil, fmt.Errorf("resume model: %v", err)
+		}
+		charset = cfg.Resume.Charset
+		var err error
+		if n, err = netFromModel(cfg.Resume); err != nil {
+			return nil, fmt.Errorf("resume model: %v", err)
+		}
+		alpha0 = 1
+	} else {
+		resps := make([]string, len(pairs))
+		for i, p := range pairs {
+			resps[i] = p.Response
+		}
+		charset = lm.BuildCharset(resps)
+		sizes := append(append([]int{lm.InputSize}, cfg.Hidden...), len(charset))
+		n = newNet(sizes, cfg.Shift, rng)
+	}
+
+	trainIdx, valIdx := splitVal(pairs, cfg.Val, cfg.Seed)
+	if len(trainIdx) == 0 {
+		return nil, errors.New("no training pairs left after holding out the validation share")
+	}
+	trainPairs := pick(pairs, trainIdx)
+	ex, err := buildExamples(trainPairs, charset)
+	if err != nil {
+		return nil, err
+	}
+
+	t := &trainer{cfg: cfg, n: n, ex: ex, charset: charset, rng: rng, alpha0: alpha0}
+	t.init()
+	if cfg.Resume == nil {
+		t.initTemperature()
+	}
+	res := &Result{TrainPairs: len(trainPairs), ValPairs: len(valIdx), Examples: len(ex.list), Inputs: ex.nInput}
+	steps := (len(ex.list) + cfg.Batch - 1) / cfg.Batch
+	t.total = steps * cfg.Epochs
+	var best *Epoch
+	for epoch := 1; epoch <= cfg.Epochs && !res.Interrupted; epoch++ {
+		loss, done := t.epoch(ctx, epoch, start, best)
+		if !done {
+			res.Interrupted = true
+			if best != nil {
+				break // keep the best completed epoch
+			}
+		}
+		e := t.evaluate(epoch, loss, start)
+		res.History = append(res.History, e)
+		if best == nil || better(e, *best) {
+			best = &res.History[len(res.History)-1]
+			res.Model = n.model(charset)
+		}
+		if cfg.Progress != nil {
+			cfg.Progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Step: steps, Steps: steps, Loss: loss, Last: &e, Elapsed: time.Since(start), EpochDone: true})
+		}
+	}
+	res.BestEpoch, res.FloatAcc, res.IntAcc = best.Epoch, best.FloatAcc, best.IntAcc
+	res.Params = res.Model.Params()
+	res.Model.Meta = lm.Meta{Epochs: best.Epoch, Seed: int64(cfg.Seed), Source: "z80lm train",
+		Metrics: map[string]float64{"float_acc": best.FloatAcc, "int_acc": best.IntAcc}}
+	res.ExactTrain = exactMatch(res.Model, trainPairs)
+	if len(valIdx) > 0 {
+		v := exactMatch(res.Model, pick(pairs, valIdx))
+		res.ExactVal = &v
+	}
+	res.Seconds = time.Since(start).Seconds()
+	return res, nil
+}
+
+// better orders epochs: no wraps first, then integer accuracy; ties keep
+// the earlier epoch.
+func better(e, best Epoch) bool {
+	if (e.Wraps == 0) != (best.Wraps == 0) {
+		return e.Wraps == 0
+	}
+	return e.IntAcc > best.IntAcc
+}
+
+func defaults(cfg *Config) error {
+	if cfg.Hidden == nil {
+		cfg.Hidden = []int{256, 192, 128}
+	}
+	if cfg.Resume == nil {
+		if len(cfg.Hidden) == 0 {
+			return errors.New("at least one hidden layer is needed")
+		}
+		for _, h := range cfg.Hidden {
+			if h < 1 || h > 256 {
+				return fmt.Errorf("hidden layer width %d: must be 1..256", h)
+			}
+		}
+	}
+	if cfg.Shift == 0 {
+		cfg.Shift = 2
+	}
+	if cfg.Shift > 15 {
+		return fmt.Errorf("shift %d: must be 0..15", cfg.Shift)
+	}
+	if cfg.Epochs == 0 {
+		cfg.Epochs = 60
+	}
+	if cfg.Epochs < 1 {
+		return fmt.Errorf("epochs %d: must be at least 1", cfg.Epochs)
+	}
+	if cfg.Batch == 0 {
+		cfg.Batch = 64
+	}
+	if cfg.Batch < 1 {
+		return fmt.Errorf("batch %d: must be at least 1", cfg.Batch)
+	}
+	if cfg.LR == 0 {
+		cfg.LR = 0.01
+	}
+	if !(cfg.LR > 0) {
+		return fmt.Errorf("learning rate %g: must be positive", cfg.LR)
+	}
+	if !(cfg.Val >= 0 && cfg.Val < 1) {
+		return fmt.Errorf("validation share %g: must be at least 0 and below 1", cfg.Val)
+	}
+	return nil
+}
+
+func pick(pairs []Pair, idx []int) []Pair {
+	out := make([]Pair, len(idx))
+	for i, j := range idx {
+		out[i] = pairs[j]
+	}
+	return out
+}
+
+// trainer holds the state of one run.
+type trainer struct {
+	cfg     Config
+	n       *net
+	ex      *examples
+	charset []byte
+	rng     *rand.Rand
+	alpha0  float64
+
+	v      *view
+	passes []*pass
+	grads  []*grads
+	opt    adam
+	order  []int32
+	step   int // global optimisation step
+	total  int // steps in the whole run
+}
+
+func (t *trainer) init() {
+	t.v = newView(t.n)
+	t.v.ovf = float32(lambdaOvf)
+	for range shards {
+		t.passes = append(t.passes, newPass(t.n))
+		t.grads = append(t.grads, newGrads(t.n))
+	}
+	t.opt = newAdam(t.n)
+	t.order = make([]int32, len(t.ex.list))
+	for i := range t.order {
+		t.order[i] = int32(i)
+	}
+}
+
+// initTemperature sets τ so that the initial logits have a standard
+// deviation of about 1 after scaling.
+func (t *trainer) initTemperature() {
+	t.v.set(t.n, float32(t.alpha0))
+	ps := t.passes[0]
+	var s, s2 float64
+	cnt := 0
+	for i := 0; i < len(t.ex.list) && i < 256; i++ {
+		ps.load(t.ex, &t.ex.list[i])
+		ps.forward(t.v)
+		for _, y := range ps.h[len(ps.h)-1] {
+			s += float64(y)
+			s2 += float64(y) * float64(y)
+			cnt++
+		}
+	}
+	mean := s / float64(cnt)
+	sd := math.Sqrt(max(s2/float64(cnt)-mean*mean, 1))
+	t.n.t = float32(-math.Log(sd))
+}
+
+// schedule returns the quantized share α, the grid regulariser strength
+// and the learning-rate factor at the current step.
+func (t *trainer) schedule() (alpha, grid, lr float64) {
+	p := float64(t.step) / float64(max(t.total, 1))
+	ramp := min(1, p/quantizedBy)
+	alpha = t.alpha0 + (1-t.alpha0)*ramp
+	grid = lambdaGrid * ramp
+	lr = lrFloor + (1-lrFloor)*0.5*(1+math.Cos(math.Pi*p))
+	return alpha, grid, lr
+}
+
+// epoch runs one pass over the shuffled training examples and returns the
+// mean loss, and false if ctx was cancelled before the end.
+func (t *trainer) epoch(ctx context.Context, epoch int, start time.Time, last *Epoch) (float64, bool) {
+	t.rng.Shuffle(len(t.order), func(i, j int) { t.order[i], t.order[j] = t.order[j], t.order[i] })
+	B := t.cfg.Batch
+	steps := (len(t.order) + B - 1) / B
+	var loss float64
+	seen := 0
+	for s := range steps {
+		if ctx.Err() != nil {
+			return loss / float64(max(seen, 1)), false
+		}
+		batch := t.order[s*B : min((s+1)*B, len(t.order))]
+		alpha, grid, lr := t.schedule()
+		t.v.set(t.n, float32(alpha))
+		g := t.batch(batch)
+		loss += g.loss
+		seen += len(batch)
+		t.opt.step(t.n, g, t.cfg.LR*lr, grid)
+		t.step++
+		if t.cfg.Progress != nil && (s%16 == 0 || s == steps-1) {
+			t.cfg.Progress(Progress{Epoch: epoch, Epochs: t.cfg.Epochs, Step: s + 1, Steps: steps, Loss: loss / float64(seen), Last: last, Elapsed: time.Since(start)})
+		}
+	}
+	return loss / float64(seen), true
+}
+
+// batch computes the gradient of one batch: shard j takes the j-th
+// contiguous slice; the shard gradients are added in shard order.
+func (t *trainer) batch(batch []int32) *grads {
+	scale := 1 / float32(len(batch))
+	var wg sync.WaitGroup
+	per := (len(batch) + shards - 1) / shards
+	for j := range shards {
+		lo, hi := min(j*per, len(batch)), min((j+1)*per, len(batch))
+		wg.Go(func() {
+			g, ps := t.grads[j], t.passes[j]
+			g.zero()
+			for _, e := range batch[lo:hi] {
+				ex := &t.ex.list[e]
+				ps.load(t.ex, ex)
+				ps.forward(t.v)
+				if ps.backward(t.v, g, int(ex.target), scale) {
+					g.correct++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for j := 1; j < shards; j++ {
+		t.grads[0].add(t.grads[j])
+	}
+	return t.grads[0]
+}
+
+// evaluate measures the training pass (at the current α) and the integer
+// program on all training examples.
+func (t *trainer) evaluate(epoch int, loss float64, start time.Time) Epoch {
+	alpha, _, _ := t.schedule()
+	t.v.set(t.n, float32(alpha))
+	in := newIntNet(t.n.model(t.charset))
+	list := t.ex.list
+	var fc, ic, wr [shards]int
+	per := (len(list) + shards - 1) / shards
+	var wg sync.WaitGroup
+	for j := range shards {
+		lo, hi := min(j*per, len(list)), min((j+1)*per, len(list))
+		wg.Go(func() {
+			ps, ip := t.passes[j], newIntPass(in)
+			for i := lo; i < hi; i++ {
+				e := &list[i]
+				ps.load(t.ex, e)
+				ps.forward(t.v)
+				if argmax(ps.h[len(ps.h)-1]) == int(e.target) {
+					fc[j]++
+				}
+				logits, w := ip.forward(in, ps.idx, ps.val)
+				wr[j] += w
+				if lm.Argmax(logits) == int(e.target) {
+					ic[j]++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	e := Epoch{Epoch: epoch, Loss: loss, Alpha: alpha, Seconds: time.Since(start).Seconds()}
+	for j := range shards {
+		e.FloatAcc += float64(fc[j])
+		e.IntAcc += float64(ic[j])
+		e.Wraps += wr[j]
+	}
+	e.FloatAcc /= float64(len(list))
+	e.IntAcc /= float64(len(list))
+	return e
+}
+
+// exactMatch is the share of pairs whose reply lm's reference inference
+// reproduces exactly, computed on all cores.
+func exactMatch(m *lm.Model, pairs []Pair) float64 {
+	workers := runtime.GOMAXPROCS(0)
+	hits := make([]int, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			r := lm.NewRunner(m)
+			for i := w; i < len(pairs); i += workers {
+				if r.Reply(pairs[i].Input, nil) == pairs[i].Response {
+					hits[w]++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	total := 0
+	for _, h := range hits {
+		total += h
+	}
+	return float64(total) / float64(len(pairs))
+}
+
+// adam is the Adam optimiser (β1 0.9, β2 0.999) over all parameters.
+type adam struct {
+	mw, vw, mb, vb [][]float32
+	mt, vt         float64
+	t              int
+}
+
+func newAdam(n *net) adam {
+	var a adam
+	for _, l := range n.layers {
+		a.mw = append(a.mw, make([]float32, len(l.u)))
+		a.vw = append(a.vw, make([]float32, len(l.u)))
+		a.mb = append(a.mb, make([]float32, len(l.b)))
+		a.vb = append(a.vb, make([]float32, len(l.b)))
+	}
+	return a
+}
+
+const (
+	beta1, beta2 = 0.9, 0.999
+	adamEps      = 1e-8
+)
+
+// step applies one Adam update with step size lr to the weights (plus the
+// grid regulariser's gradient 2·grid·(u − q)), lr×biasLRScale to the
+// biases and tempLR to the log-temperature.
+func (a *adam) step(n *net, g *grads, lr, grid float64) {
+	a.t++
+	c1 := 1 - math.Pow(beta1, float64(a.t))
+	c2 := 1 - math.Pow(beta2, float64(a.t))
+	sw := float32(lr * math.Sqrt(c2) / c1)
+	sb := sw * float32(biasLRScale)
+	for k := range n.layers {
+		l := &n.layers[k]
+		m, v, gw := a.mw[k], a.vw[k], g.w[k]
+		for i, u := range l.u {
+			d := gw[i] + float32(2*grid)*(u-quant(u))
+			m[i] = beta1*m[i] + (1-beta1)*d
+			v[i] = beta2*v[i] + (1-beta2)*d*d
+			l.u[i] = clip(u-sw*m[i]/(sqrt32(v[i])+adamEps), wMin, wMax)
+		}
+		m, v, gb := a.mb[k], a.vb[k], g.b[k]
+		for o, b := range l.b {
+			d := gb[o]
+			m[o] = beta1*m[o] + (1-beta1)*d
+			v[o] = beta2*v[o] + (1-beta2)*d*d
+			l.b[o] = clip(b-sb*m[o]/(sqrt32(v[o])+adamEps), math.MinInt16, math.MaxInt16)
+		}
+	}
+	a.mt = beta1*a.mt + (1-beta1)*g.t
+	a.vt = beta2*a.vt + (1-beta2)*g.t*g.t
+	n.t -= float32(tempLR * math.Sqrt(c2) / c1 * a.mt / (math.Sqrt(a.vt) + adamEps))
+}
+
+func sqrt32(v float32) float32 { return float32(math.Sqrt(float64(v))) }
