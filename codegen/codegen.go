@@ -1,0 +1,183 @@
+// Package codegen compiles a model into a CP/M 2.2 .COM program: the Z80
+// runtime (start-up, chat loop, encoders, layer kernels, argmax; embedded
+// .asm files) plus the model's tables as generated assembly, assembled by
+// package asm. The program computes exactly what package lm computes.
+package codegen
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+
+	"z80lm/asm"
+	"z80lm/lm"
+)
+
+//go:embed runtime.asm
+var runtimeAsm string
+
+//go:embed kernels.asm
+var kernelsAsm string
+
+// Memory limits of the 64K CP/M 2.2 system the program must fit (the
+// DESIGN.md layout: BDOS entry E406h, so the TPA is 0100h..E405h).
+const (
+	Org       = 0x0100
+	TPAEnd    = 0xE406 // first byte above the TPA
+	StackSize = 128    // private stack; the BDOS switches to its own
+)
+
+// A Kernel is the way one layer is computed.
+type Kernel int
+
+const (
+	// Auto picks, per layer, the fastest kernel that lets the program fit.
+	Auto Kernel = iota
+	// Compact walks 2-bit packed row-major weights: small and slow.
+	Compact
+	// Scatter walks column-major index lists of the non-zero weights for
+	// the non-zero inputs only: fast and larger.
+	Scatter
+)
+
+var kernelNames = []string{"auto", "compact", "fast"}
+
+func (k Kernel) String() string { return kernelNames[k] }
+
+// ParseKernel reads a --kernel value: auto, compact or fast.
+func ParseKernel(s string) (Kernel, error) {
+	for i, n := range kernelNames {
+		if s == n {
+			return Kernel(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown kernel %q (want auto, compact or fast)", s)
+}
+
+// Options control a build.
+type Options struct {
+	Kernel Kernel // for every layer; Auto chooses per layer
+}
+
+// A Program is a compiled model.
+type Program struct {
+	Source  []byte         // the complete assembly source
+	COM     []byte         // the .COM image, loaded at 0100h
+	Symbols map[string]int // labels and equates (hook points, tables)
+	Kernels []Kernel       // the kernel of each layer
+	End     int            // first byte above the program's data and stack
+	asm     *asm.Program
+}
+
+// Listing is the assembler listing of Source.
+func (p *Program) Listing() []byte { return p.asm.Listing() }
+
+// Build compiles m.
+func Build(m *lm.Model, opt Options) (*Program, error) {
+	if err := check(m); err != nil {
+		return nil, err
+	}
+	n := len(m.Layers)
+	kernels := make([]Kernel, n)
+	for k := range kernels {
+		switch {
+		case opt.Kernel == Compact:
+			kernels[k] = Compact
+		case scatterable(&m.Layers[k]) == nil:
+			kernels[k] = Scatter
+		case opt.Kernel == Scatter:
+			return nil, fmt.Errorf("layer %d cannot use the fast kernel: %v", k+1, scatterable(&m.Layers[k]))
+		default:
+			kernels[k] = Compact
+		}
+	}
+	p, err := assemble(m, kernels)
+	if err != nil {
+		return nil, err
+	}
+	// Auto: trade the fast kernel for the compact one, largest saving
+	// first, until the program fits.
+	for opt.Kernel == Auto && p.End > TPAEnd {
+		best, saving := -1, 0
+		for k, kn := range kernels {
+			if kn == Scatter {
+				if s := scatterSize(&m.Layers[k]) - compactSize(&m.Layers[k]); s > saving {
+					best, saving = k, s
+				}
+			}
+		}
+		if best < 0 {
+			break
+		}
+		kernels[best] = Compact
+		if p, err = assemble(m, kernels); err != nil {
+			return nil, err
+		}
+	}
+	if p.End > TPAEnd {
+		return nil, fmt.Errorf("the program needs %d bytes more than a 64K CP/M 2.2 system has "+
+			"(code, tables, buffers and stack end at %04Xh; the TPA ends at %04Xh): shrink the hidden layers "+
+			"(%d parameters now) or use --kernel compact",
+			p.End-TPAEnd, p.End-1, TPAEnd-1, m.Params())
+	}
+	return p, nil
+}
+
+// check rejects models the runtime cannot compute exactly.
+func check(m *lm.Model) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	for k, l := range m.Layers {
+		if l.Bits != 2 {
+			return fmt.Errorf("layer %d: %d-bit weights are not supported by the Z80 kernels (only 2-bit)", k+1, l.Bits)
+		}
+		if l.Out > 256 {
+			return fmt.Errorf("layer %d: %d outputs; the Z80 kernels handle at most 256 per layer", k+1, l.Out)
+		}
+	}
+	if len(m.Charset) < 2 {
+		return fmt.Errorf("charset has no characters besides EOS")
+	}
+	return nil
+}
+
+// assemble generates the source for the given kernels and assembles it
+// twice: the first pass finds where the code ends, the second places the
+// 256-byte-aligned tables after it.
+func assemble(m *lm.Model, kernels []Kernel) (*Program, error) {
+	g := &generator{m: m, kernels: kernels}
+	src := g.source(0)
+	ap, err := asm.Assemble("z80lm.asm", src, asm.Options{Org: Org})
+	if err != nil {
+		return nil, fmt.Errorf("assembling the generated program: %v", err)
+	}
+	end, ok := ap.Symbols["progend"]
+	if !ok {
+		return nil, fmt.Errorf("assembling the generated program: no progend label")
+	}
+	src = g.source(end)
+	if ap, err = asm.Assemble("z80lm.asm", src, asm.Options{Org: Org}); err != nil {
+		return nil, fmt.Errorf("assembling the generated program: %v", err)
+	}
+	if int(ap.Org) != Org || Org+len(ap.Bytes) != ap.Symbols["progend"] {
+		return nil, fmt.Errorf("assembling the generated program: image at %04Xh, %d bytes, does not end at progend", ap.Org, len(ap.Bytes))
+	}
+	return &Program{
+		Source:  src,
+		COM:     ap.Bytes,
+		Symbols: ap.Symbols,
+		Kernels: append([]Kernel(nil), kernels...),
+		End:     ap.Symbols["bss_end"],
+		asm:     ap,
+	}, nil
+}
+
+// KernelSummary says which kernel each layer uses, e.g. "fast,fast,compact".
+func (p *Program) KernelSummary() string {
+	s := make([]string, len(p.Kernels))
+	for i, k := range p.Kernels {
+		s[i] = k.String()
+	}
+	return strings.Join(s, ",")
+}

@@ -1,0 +1,371 @@
+; z80lm runtime: the CP/M 2.2 front end of a compiled model.
+;
+; Start-up, the chat loop, the one-shot command-tail mode, the query and
+; context encoders, argmax and output. The generator supplies the model:
+; fwd_init (once at start-up), fwd_reset (once per reply), fwd_step (one
+; forward pass, logits left in pages logpage/logpage+1), the charset table,
+; and every BSS address as an EQU (see codegen.go).
+;
+; Vectors live in 256-byte-aligned split tables: value i has its low byte at
+; page*256+i and its high byte at (page+1)*256+i, so an index is an address.
+; Lists of non-zero entries are "dw count" followed by the indices.
+
+bdos    equ 0005h               ; CP/M entry point
+topptr  equ 0006h               ; address of the BDOS = first byte above the TPA
+tail    equ 0080h               ; command tail: length byte, then the text
+ccpsize equ 0806h               ; the CCP sits this far below the BDOS
+c_write equ 2                   ; BDOS: console output, E = character
+c_print equ 9                   ; BDOS: print string at DE up to '$'
+c_read  equ 10                  ; BDOS: read console buffer at DE
+maxrep  equ 50                  ; reply length cap
+
+start:
+        ld hl,(topptr)          ; HL = BDOS = end of the TPA
+        ld de,bss_end
+        or a
+        sbc hl,de               ; HL = free bytes above our data and stack
+        jr nc,st_fits
+        ld de,msg_mem           ; too small: say so and return to the CCP
+        ld c,c_print            ; (the BDOS returns through the CCP's
+        jp bdos                 ; return address, our stack is untouched)
+st_fits:
+        ld de,ccpsize           ; carry is clear after the SBC above
+        sbc hl,de               ; carry: our data overlays the CCP, so we
+        sbc a,a                 ; must leave by warm boot, not RET
+        ld (clobber),a
+        ld (savesp),sp
+        ld sp,stacktop
+        call init
+        ld hl,tail
+        ld a,(hl)               ; tail length
+        or a
+        jr z,chat
+        ld b,a                  ; B = length, HL -> text
+        inc hl
+        call answer             ; one-shot: answer the tail and leave
+        call crlf
+        jr quit
+
+chat:   ld de,msg_prompt        ; "> "
+        ld c,c_print
+        call bdos
+        ld de,linebuf
+        ld c,c_read
+        call bdos
+        call crlf               ; the reply goes on its own line
+        ld hl,linebuf+1
+        ld b,(hl)               ; B = characters typed
+        inc hl                  ; HL -> text
+        call trim
+        ld a,b
+        or a
+        jr z,ch_go              ; an empty line is a query like any other
+        ld a,(hl)
+        cp '!'
+        jr z,quit
+ch_go:  call answer
+        call crlf
+        jr chat
+
+quit:   ld sp,(savesp)          ; the caller's stack, as we found it
+        ld a,(clobber)
+        or a
+        ret z                   ; back to the CCP
+        jp 0                    ; the CCP was overwritten: warm boot
+
+; init: clear the input vector and the lists, set the line buffer size,
+; let the model build its tables.
+init:   ld hl,xpage*256         ; 512 bytes of x (low and high pages)
+        ld de,xpage*256+1
+        ld bc,511
+        ld (hl),0
+        ldir
+        ld hl,0
+        ld (qlist),hl
+        ld (clist),hl
+        ld a,255
+        ld (linebuf),a          ; BDOS 10 buffer capacity
+        jp fwd_init
+
+; trim: skip blanks and control characters at both ends.
+; in: HL -> text, B = length; out: HL -> first kept byte, B = kept length
+trim:   ld a,b
+        or a
+        ret z
+        ld a,(hl)
+        cp ' '+1
+        jr nc,tr_end
+        inc hl                  ; drop a leading blank
+        dec b
+        jr trim
+tr_end: ld e,b                  ; look at the last byte: HL+B-1
+        ld d,0
+        push hl
+        add hl,de
+        dec hl
+        ld a,(hl)
+        pop hl
+        cp ' '+1
+        ret nc
+        dec b                   ; drop a trailing blank
+        jr tr_end               ; B > 0 here: the first byte is not blank
+
+; lower: A-Z and a-z to a-z (the loader upper-cases, the hash lower-cases);
+; every other byte unchanged.
+lower:  ld c,a
+        and 0DFh                ; upper-case candidate
+        cp 'A'
+        jr c,lo_keep
+        cp 'Z'+1
+        jr nc,lo_keep
+        or 20h
+        ret
+lo_keep:
+        ld a,c
+        ret
+
+; mul31: A = A*31 mod 256. 8 bits are enough: a bucket is h mod 128 and
+; 128 divides the 16-bit hash modulus. Destroys C. 31 T.
+mul31:  ld c,a                  ; 4
+        rrca                    ; 4
+        rrca                    ; 4
+        rrca                    ; 4  rotate right 3 = rotate left 5
+        and 0E0h                ; 7  A = h*32
+        sub c                   ; 4  A = h*31
+        ret                     ; 10 (after a 17 T call)
+
+; xadd: x[A] += 32 (a count of one), listing A in the list whose next free
+; slot IX points to when x[A] was zero. Destroys A, HL.
+xadd:   ld l,a
+        ld h,xpage
+        inc h
+        ld a,(hl)               ; high byte
+        dec h
+        or (hl)
+        jr nz,xa_old
+        ld (ix+0),l             ; first occurrence: list it
+        inc ix
+xa_old: ld a,(hl)
+        add a,32
+        ld (hl),a
+        ret nc
+        inc h
+        inc (hl)
+        ret
+
+; xclear: zero the x entries named by the list at HL and empty the list.
+; The encoder lists hold fewer than 256 entries, so the count's low byte
+; is the count.
+xclear: push hl
+        ld b,(hl)               ; B = count
+        inc hl
+        inc hl
+        ld a,b
+        or a
+        jr z,xc_done
+xc_lp:  ld e,(hl)               ; E = index into x
+        inc hl
+        ld d,xpage
+        xor a
+        ld (de),a
+        inc d
+        ld (de),a
+        djnz xc_lp
+xc_done:
+        pop hl
+        xor a
+        ld (hl),a
+        inc hl
+        ld (hl),a
+        ret
+
+; listlen: store the length of the list being built: IX -> next free slot,
+; DE -> the list (its count word).
+listlen:
+        push ix
+        pop hl
+        or a
+        sbc hl,de
+        dec hl
+        dec hl                  ; HL = entries
+        ex de,hl
+        ld (hl),e
+        inc hl
+        ld (hl),d
+        ret
+
+; encq: the query half of x. Counts the trigrams of " "+lower(text)+" "
+; into x[0..127] (32 per occurrence) and lists the buckets used in qlist.
+; Also clears the previous reply's context entries.
+; in: HL -> text, B = length (already trimmed)
+encq:   push hl
+        push bc
+        ld hl,qlist
+        call xclear
+        ld hl,clist
+        call xclear
+        pop bc
+        pop hl
+        ld ix,qlist+2
+        ld a,b
+        or a
+        jr z,eq_done            ; "  " has no trigram
+        ld a,(hl)
+        inc hl
+        call lower
+        ld e,a                  ; E = second character of the trigram
+        ld d,' '                ; D = first: the leading pad
+eq_lp:  dec b
+        ld a,' '                ; after the text: the trailing pad
+        jr z,eq_c3
+        ld a,(hl)
+        inc hl
+        call lower              ; A = third character
+eq_c3:  push hl
+        push bc
+        ld b,a                  ; B = c3
+        ld a,d
+        call mul31
+        add a,e                 ; h = c1*31 + c2
+        call mul31
+        add a,b                 ; h = h*31 + c3
+        and 127                 ; bucket
+        ld d,e                  ; slide the trigram window
+        ld e,b
+        call xadd
+        pop bc
+        pop hl
+        ld a,b
+        or a
+        jr nz,eq_lp
+eq_done:
+        ld de,qlist
+        jp listlen
+
+; encc: the context half of x from the 8-character window: every 1-, 2-
+; and 3-gram at position i hashes from the seed 7*i; bucket 128 + h mod 128.
+; The buckets used are listed in clist (at most 21).
+encc:   ld hl,clist
+        call xclear
+        ld ix,clist+2
+        ld b,1                  ; B = gram length n
+ec_n:   ld a,9
+        sub b
+        ld (ec_left),a          ; 9-n start positions
+        ld de,window            ; DE -> the gram's first character
+        xor a                   ; A = seed 7*i
+ec_i:   ld (ec_seed),a
+        push bc
+        push de
+ec_h:   call mul31              ; h = h*31 + c, n times (C destroyed)
+        ld c,a
+        ld a,(de)
+        add a,c
+        inc de
+        djnz ec_h
+        and 127
+        or 128                  ; context buckets follow the query's
+        call xadd
+        pop de
+        pop bc
+        inc de
+        ld a,(ec_seed)
+        add a,7
+        ld hl,ec_left
+        dec (hl)
+        jr nz,ec_i
+        inc b
+        ld a,b
+        cp 4
+        jr nz,ec_n
+        ld de,clist
+        jp listlen
+
+; answer: print the reply to the query at HL (B bytes, untrimmed).
+answer: call trim
+        call encq
+        ld hl,window            ; an empty reply: eight spaces
+        ld b,8
+an_sp:  ld (hl),' '
+        inc hl
+        djnz an_sp
+        xor a
+        ld (nreply),a
+        call fwd_reset          ; once per reply (query half of layer 1)
+an_step:
+        call encc
+        call fwd_step
+step_done:                      ; every layer's output is in its table here
+        call argmax             ; A = class
+        cp eos_idx
+        ret z
+        ld e,a
+        ld d,0
+        ld hl,charset
+        add hl,de
+        ld a,(hl)               ; A = the reply character
+        push af
+        ld e,a
+        ld c,c_write
+        call bdos
+        pop af
+        call lower
+        ld hl,window+1          ; slide it into the window
+        ld de,window
+        ld bc,7
+        ldir
+        ld (de),a
+        ld hl,nreply
+        inc (hl)
+        ld a,(hl)
+        cp maxrep
+        jr c,an_step
+        ret
+
+; argmax: A = index of the first maximum of the logits, as signed 16-bit
+; numbers. Flipping the sign bit makes unsigned order equal signed order.
+argmax: ld h,logpage
+        ld l,0
+        ld e,(hl)
+        inc h
+        ld a,(hl)
+        xor 80h
+        ld d,a                  ; DE = best so far (biased)
+        dec h
+        ld c,0                  ; C = its index
+        ld b,nclass-1           ; the generator guarantees nclass >= 2
+am_lp:  inc l
+        inc h
+        ld a,(hl)
+        dec h
+        xor 80h
+        cp d
+        jr c,am_next            ; high byte smaller
+        jr nz,am_new            ; high byte larger
+        ld a,(hl)
+        cp e
+        jr c,am_next
+        jr z,am_next            ; equal: the first maximum wins
+am_new: ld e,(hl)
+        inc h
+        ld a,(hl)
+        xor 80h
+        ld d,a
+        dec h
+        ld c,l
+am_next:
+        djnz am_lp
+        ld a,c
+        ret
+
+crlf:   ld e,13
+        ld c,c_write
+        call bdos
+        ld e,10
+        ld c,c_write
+        jp bdos
+
+msg_prompt:
+        db '> $'
+msg_mem:
+        db 'Not enough memory for this model',13,10,'$'
