@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -175,6 +176,7 @@ func Assemble(filename string, src []byte, opt Options) (*Program, error) {
 		a.run(filename)
 	}
 	if len(a.errs) > 0 {
+		a.sortErrors()
 		return nil, a.errs
 	}
 	p := &Program{Org: opt.Org, Symbols: map[string]int{}, list: a.list, listData: a.listData}
@@ -223,8 +225,7 @@ func (a *assembler) run(filename string) {
 		a.setPos(f, f.idx)
 		f.idx++
 		if a.lines++; a.lines > maxLines {
-			a.errorAt(0, "more than %d lines assembled; a REPT count or macro recursion runs away", maxLines)
-			a.stopping = true
+			a.fatal(1, "more than %d lines assembled; a REPT count or macro recursion runs away", maxLines)
 			break
 		}
 		a.statement()
@@ -260,24 +261,20 @@ func (a *assembler) popFrame(f *frame) {
 	}
 }
 
-// errorAt records an error at a column of the current statement. Errors are
-// recorded in pass 2 only (pass 1 sees the same problems, often less
-// precisely), except those that make pass 1 itself wrong.
+// errorAt records an error at a column of the current statement. Both
+// passes report; the second report of the same error is dropped. Pass 1
+// checks nothing that depends on a forward reference.
 func (a *assembler) errorAt(col int, format string, args ...any) {
-	if a.pass == 1 {
-		return
-	}
 	a.errorPos(a.file, a.line, col, fmt.Sprintf(format, args...)+a.inMac)
 }
 
-// pass1Error records an error that can only be seen in pass 1 (a forward
-// reference where the value decides the layout).
-func (a *assembler) pass1Error(col int, format string, args ...any) {
-	if a.pass == 1 {
-		a.errorPos(a.file, a.line, col, fmt.Sprintf(format, args...)+a.inMac)
-	}
+// fatal records an error in either pass and stops the assembly.
+func (a *assembler) fatal(col int, format string, args ...any) {
+	a.errorPos(a.file, a.line, col, fmt.Sprintf(format, args...)+a.inMac)
+	a.stopping = true
 }
 
+// errorPos records an error once, up to maxErrors.
 func (a *assembler) errorPos(file string, line, col int, msg string) {
 	if col < 1 {
 		col = 1
@@ -294,6 +291,30 @@ func (a *assembler) errorPos(file string, line, col int, msg string) {
 		return
 	}
 	a.errs = append(a.errs, e)
+}
+
+// sortErrors orders the errors by position, files in order of first
+// appearance, as the two passes find them out of order.
+func (a *assembler) sortErrors() {
+	rank := map[string]int{}
+	for _, e := range a.errs {
+		if _, ok := rank[e.File]; !ok {
+			rank[e.File] = len(rank)
+		}
+	}
+	sort.SliceStable(a.errs, func(i, j int) bool {
+		x, y := a.errs[i], a.errs[j]
+		if x.Msg == "too many errors" || y.Msg == "too many errors" {
+			return y.Msg == "too many errors" && x.Msg != y.Msg
+		}
+		if x.File != y.File {
+			return rank[x.File] < rank[y.File]
+		}
+		if x.Line != y.Line {
+			return x.Line < y.Line
+		}
+		return x.Col < y.Col
+	})
 }
 
 // exprErr reports a parser's error, if any, and says whether there was one.

@@ -333,7 +333,7 @@ func (e *encoder) encode() bool {
 		if n == 1 && ops[0].kind == oImm {
 			v := ops[0].val
 			if v.known && (v.v < 0 || v.v > 0x38 || v.v%8 != 0) {
-				e.a.errorAt(ops[0].col, "RST address must be 0, 8, 10h, ... 38h, got %s", hex(v.v))
+				e.a.errorAt(ops[0].col, "RST address must be 0, 8, 10h, ... 38h, got %s", hexVal(v.v))
 			}
 			e.emit(0xC7 | byte(v.v&0x38))
 			return true
@@ -633,6 +633,10 @@ func (a *assembler) instruction(t token, rest []token) {
 	mn := strings.ToLower(t.text)
 	if !mnemonics[mn] {
 		a.errorAt(t.col, "unknown instruction %s", t.text)
+		return
+	}
+	if _, simple := simpleOps[mn]; simple && rest[0].kind != tEOL {
+		a.errorAt(rest[0].col, "%s takes no operands", strings.ToUpper(mn))
 		return
 	}
 	ops, ok := a.operands(rest)

@@ -12,6 +12,7 @@ type listLine struct {
 	line       int
 	text       string
 	macro      bool // produced by a macro or REPT expansion
+	origin     int  // line of the main file being assembled when this line ran
 	addr       int
 	hasAddr    bool
 	start, end int // range in Program.listData

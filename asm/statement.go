@@ -64,7 +64,7 @@ func (a *assembler) statement() {
 	// The listing line goes in first: MACRO and REPT list their bodies.
 	li := len(a.list)
 	if a.pass == 2 {
-		a.list = append(a.list, listLine{file: a.file, line: a.line, text: a.text, macro: a.inMac != "", addr: a.pc, start: len(a.listData)})
+		a.list = append(a.list, listLine{file: a.file, line: a.line, text: a.text, macro: a.inMac != "", origin: a.frames[0].idx, addr: a.pc, start: len(a.listData), end: len(a.listData)})
 	}
 	var ll listLine
 	label, oi := a.split(toks)
@@ -143,7 +143,7 @@ func (a *assembler) operation(name string, toks []token, oi int) {
 			return
 		}
 		if !v.known {
-			a.pass1Error(t.col, "ORG address must be defined before this line")
+			a.errorAt(t.col, "ORG address must be defined before this line")
 			return
 		}
 		if v.v < 0 || v.v > 0xFFFF {
@@ -174,7 +174,7 @@ func (a *assembler) operation(name string, toks []token, oi int) {
 			return
 		}
 		if !v.known {
-			a.pass1Error(t.col, "ALIGN boundary must be defined before this line")
+			a.errorAt(t.col, "ALIGN boundary must be defined before this line")
 			return
 		}
 		if v.v < 1 || v.v > 0x10000 {
@@ -286,7 +286,7 @@ func (a *assembler) defs(p *exprParser, t token) {
 		return
 	}
 	if !n.known {
-		a.pass1Error(t.col, "DS count must be defined before this line")
+		a.errorAt(t.col, "DS count must be defined before this line")
 		return
 	}
 	if n.v < 0 || n.v > 0x10000 {
@@ -319,7 +319,7 @@ func (a *assembler) incbin(f token) {
 // byteVal checks that v fits a byte, as unsigned or signed.
 func (a *assembler) byteVal(v value, col int) byte {
 	if v.known && (v.v < -128 || v.v > 255) {
-		a.errorAt(col, "value %d (%s) does not fit in a byte", v.v, hex(v.v))
+		a.errorAt(col, "value %d (%s) does not fit in a byte", v.v, hexVal(v.v))
 	}
 	return byte(v.v)
 }
@@ -327,12 +327,12 @@ func (a *assembler) byteVal(v value, col int) byte {
 // word checks that v fits 16 bits, as unsigned or signed.
 func (a *assembler) word(v value, col int) uint16 {
 	if v.known && (v.v < -32768 || v.v > 65535) {
-		a.errorAt(col, "value %d (%s) does not fit in a word", v.v, hex(v.v))
+		a.errorAt(col, "value %d (%s) does not fit in a word", v.v, hexVal(v.v))
 	}
 	return uint16(v.v)
 }
 
-func hex(v int64) string {
+func hexVal(v int64) string {
 	if v < 0 {
 		return fmt.Sprintf("-%Xh", -v)
 	}
@@ -346,7 +346,7 @@ func (a *assembler) ifDirective(name string, p *exprParser, t token) {
 		if a.exprErr(p) || !a.endOfStatement(p) {
 			v = value{known: true}
 		} else if !v.known {
-			a.pass1Error(t.col, "IF condition must be defined before this line")
+			a.errorAt(t.col, "IF condition must be defined before this line")
 		}
 		on = v.v != 0
 	} else {
@@ -408,7 +408,7 @@ func (a *assembler) block() (body []bodyLine, ok bool) {
 			depth--
 		}
 		if a.pass == 2 {
-			a.list = append(a.list, listLine{file: a.file, line: a.line, text: a.text, macro: a.inMac != ""})
+			a.list = append(a.list, listLine{file: a.file, line: a.line, text: a.text, macro: a.inMac != "", origin: a.frames[0].idx})
 		}
 		if depth == 0 {
 			return body, true
@@ -479,8 +479,7 @@ func (a *assembler) macroDepth() int {
 // LOCAL names made unique.
 func (a *assembler) expand(m *macro, t token) {
 	if a.macroDepth() >= maxMacroDepth {
-		a.errorAt(t.col, "macro recursion: %s nested more than %d deep", m.name, maxMacroDepth)
-		a.stopping = true
+		a.fatal(t.col, "macro recursion: %s nested more than %d deep", m.name, maxMacroDepth)
 		return
 	}
 	args := splitArgs(a.text[t.col-1+len(t.text):])
@@ -518,27 +517,27 @@ func (a *assembler) expand(m *macro, t token) {
 func (a *assembler) rept(p *exprParser, toks []token, oi int) {
 	file, line, col := a.file, a.line, toks[oi].col
 	n := p.expr()
-	bad := a.exprErr(p) || !a.endOfStatement(p)
-	body, ok := a.block()
+	ok := !a.exprErr(p) && a.endOfStatement(p)
 	switch {
 	case !ok:
+	case !n.known:
+		a.errorAt(col, "REPT count must be defined before this line")
+		ok = false
+	case n.v < 0 || n.v > 0xFFFF:
+		a.errorAt(col, "REPT count %d out of range 0..65535", n.v)
+		ok = false
+	case a.macroDepth() >= maxMacroDepth:
+		a.errorAt(col, "REPT nested more than %d deep", maxMacroDepth)
+		ok = false
+	}
+	body, closed := a.block()
+	if !closed {
 		a.errorPos(file, line, col, "REPT without ENDR")
 		return
-	case bad:
-		return
-	case !n.known:
-		a.pass1Error(col, "REPT count must be defined before this line")
-		return
-	case n.v < 0 || n.v > 0xFFFF:
-		a.errorPos(file, line, col, fmt.Sprintf("REPT count %d out of range 0..65535", n.v))
-		return
-	case n.v == 0 || len(body) == 0:
-		return
-	case a.macroDepth() >= maxMacroDepth:
-		a.errorPos(file, line, col, fmt.Sprintf("REPT nested more than %d deep", maxMacroDepth))
-		return
 	}
-	a.frames = append(a.frames, &frame{body: body, repeat: int(n.v) - 1, ifDepth: len(a.conds)})
+	if ok && n.v > 0 && len(body) > 0 {
+		a.frames = append(a.frames, &frame{body: body, repeat: int(n.v) - 1, ifDepth: len(a.conds)})
+	}
 }
 
 // splitArgs splits macro arguments at top-level commas, up to a comment.
