@@ -138,16 +138,12 @@ func (c *CPU) Step() int {
 	}
 	if t == 0 {
 		c.intBlocked, c.afterLDAIR = false, false
-		if c.Halted {
-			// HALT executes NOPs (one M1 cycle each) until an interrupt.
-			c.incR()
-			t = 4
-		} else {
-			op := c.Mem[c.PC]
-			c.PC++
-			c.incR()
-			t = c.exec(op)
-		}
+		// While halted, PC stays on the HALT opcode, which so executes
+		// again (4 T-states, one M1 cycle) until an interrupt.
+		op := c.Mem[c.PC]
+		c.PC++
+		c.incR()
+		t = c.exec(op)
 	}
 	c.T += uint64(t)
 	return t
@@ -161,7 +157,7 @@ func (c *CPU) Run(limit uint64) Stop {
 		return StopLimit
 	}
 	for {
-		if c.Halted && !c.nmiLine && !(c.intLine && c.IFF1) && !c.trapAt(c.PC) {
+		if c.Halted && c.Mem[c.PC] == 0x76 && !c.nmiLine && !(c.intLine && c.IFF1) && !c.trapAt(c.PC) {
 			// Nothing can end the HALT before the limit: skip the NOPs.
 			n := (limit - c.T + 3) / 4
 			c.R = c.R&0x80 | byte(uint64(c.R)+n)&0x7F
