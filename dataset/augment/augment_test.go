@@ -166,3 +166,30 @@ func TestExpand(t *testing.T) {
 		}
 	}
 }
+
+func TestNonsense(t *testing.T) {
+	a, b := NewRand(5), NewRand(5)
+	distinct := map[string]bool{}
+	for i := 0; i < 300; i++ {
+		s := Nonsense(a)
+		if s != Nonsense(b) {
+			t.Fatal("Nonsense differs between two generators with one seed")
+		}
+		if len(s) < 2 || len(s) > 60 || strings.TrimSpace(s) != s {
+			t.Fatalf("Nonsense gave %q", s)
+		}
+		distinct[s] = true
+	}
+	if len(distinct) < 150 {
+		t.Errorf("only %d distinct nonsense strings in 300", len(distinct))
+	}
+}
+
+func TestWriteGroups(t *testing.T) {
+	var b strings.Builder
+	err := WriteGroups(&b, "made by hand", []Group{{"HI", []string{"HII", "HU"}, "HELLO"}, {"BYE", nil, "BYE"}})
+	want := "# made by hand\nHI|HELLO\nHII|HELLO\nHU|HELLO\nBYE|BYE\n"
+	if err != nil || b.String() != want {
+		t.Fatalf("WriteGroups wrote %q, %v; want %q", b.String(), err, want)
+	}
+}
