@@ -59,7 +59,7 @@ const (
 	maxErrors     = 20
 	maxIncludes   = 32      // include nesting
 	maxMacroDepth = 64      // macro and REPT nesting
-	maxLines      = 1 << 21 // statements per pass, counting every expansion
+	maxLines      = 1 << 20 // statements per pass, counting every expansion
 )
 
 type symKind uint8

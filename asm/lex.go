@@ -60,7 +60,7 @@ func lexLine(line string, toks []token) []token {
 			}
 			toks = append(toks, radixToken(line[start:i], line[start+1:i], 16, start+1))
 			continue
-		case c == '%' && i+1 < len(line) && (line[i+1] == '0' || line[i+1] == '1') && !endsOperand(toks):
+		case c == '%' && i+1 < len(line) && (line[i+1] == '0' || line[i+1] == '1') && binaryPercent(toks, line, i):
 			i++
 			for i < len(line) && isAlnum(line[i]) {
 				i++
@@ -110,14 +110,24 @@ func lexLine(line string, toks []token) []token {
 	return append(toks, token{kind: tEOL, col: len(line) + 1})
 }
 
-// endsOperand reports whether the last token ends a value, so that a
-// following % is the modulo operator rather than a binary prefix.
-func endsOperand(toks []token) bool {
+// binaryPercent decides whether the % at line[i] (followed by 0 or 1)
+// starts a binary literal rather than being the modulo operator: it does
+// unless it follows a value, where a name followed by a space counts as an
+// operation ("DB %101") rather than a value.
+func binaryPercent(toks []token, line string, i int) bool {
 	if len(toks) == 0 {
-		return false
+		return true
 	}
 	t := toks[len(toks)-1]
-	return t.kind == tNum || t.kind == tIdent || t.kind == tStr || (t.kind == tOp && (t.text == ")" || t.text == "$"))
+	switch {
+	case t.kind == tIdent:
+		return line[i-1] == ' ' || line[i-1] == '\t'
+	case t.kind == tNum || t.kind == tStr:
+		return false
+	case t.kind == tOp:
+		return t.text != ")" && t.text != "$"
+	}
+	return true
 }
 
 // numToken converts a literal that starts with a digit: 0x1F, 0b101, 1Fh,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // listLine is one source line of the listing with the bytes it produced.
@@ -46,7 +47,7 @@ func (p *Program) Listing() []byte {
 		}
 		switch {
 		case l.hasValue:
-			fmt.Fprintf(&b, "%5d  =%04X %-*s %c %s\n", l.line, uint16(l.value), listBytesPerLine*3, "", mark, l.text)
+			fmt.Fprintf(&b, "%5d  =%04X %-*s%c %s\n", l.line, uint16(l.value), listBytesPerLine*3, "", mark, l.text)
 		case l.hasAddr:
 			fmt.Fprintf(&b, "%5d  %04X  %-*s%c %s\n", l.line, l.addr, listBytesPerLine*3, hexBytes(head), mark, l.text)
 		default:
@@ -54,7 +55,7 @@ func (p *Program) Listing() []byte {
 		}
 		for i := listBytesPerLine; i < len(data); i += listBytesPerLine {
 			chunk := data[i:min(i+listBytesPerLine, len(data))]
-			fmt.Fprintf(&b, "%5s  %04X  %s\n", "", (l.addr+i)&0xFFFF, hexBytes(chunk))
+			fmt.Fprintf(&b, "%5s  %04X  %s\n", "", (l.addr+i)&0xFFFF, strings.TrimSpace(hexBytes(chunk)))
 		}
 	}
 	return b.Bytes()
