@@ -91,13 +91,13 @@ func Build(m *lm.Model, opt Options) (*Program, error) {
 			kernels[k] = Compact
 		}
 	}
-	p, err := assemble(m, kernels)
+	end, err := size(m, kernels)
 	if err != nil {
 		return nil, err
 	}
 	// Auto: trade the fast kernel for the compact one, largest saving
 	// first, until the program fits.
-	for opt.Kernel == Auto && p.End > TPAEnd {
+	for opt.Kernel == Auto && end > TPAEnd {
 		best, saving := -1, 0
 		for k, kn := range kernels {
 			if kn == Scatter {
@@ -110,15 +110,22 @@ func Build(m *lm.Model, opt Options) (*Program, error) {
 			break
 		}
 		kernels[best] = Compact
-		if p, err = assemble(m, kernels); err != nil {
+		if end, err = size(m, kernels); err != nil {
 			return nil, err
 		}
 	}
-	if p.End > TPAEnd {
+	if end > TPAEnd {
 		return nil, fmt.Errorf("the program needs %d bytes more than a 64K CP/M 2.2 system has "+
-			"(code, tables, buffers and stack end at %04Xh; the TPA ends at %04Xh): shrink the hidden layers "+
+			"(code, tables, buffers and stack would end at %04Xh; the TPA ends at %04Xh): shrink the hidden layers "+
 			"(%d parameters now) or use --kernel compact",
-			p.End-TPAEnd, p.End-1, TPAEnd-1, m.Params())
+			end-TPAEnd, end-1, TPAEnd-1, m.Params())
+	}
+	p, err := assemble(m, kernels)
+	if err != nil {
+		return nil, err
+	}
+	if p.End != end {
+		return nil, fmt.Errorf("internal error: program ends at %04Xh, sized to end at %04Xh", p.End, end)
 	}
 	return p, nil
 }
@@ -142,21 +149,26 @@ func check(m *lm.Model) error {
 	return nil
 }
 
-// assemble generates the source for the given kernels and assembles it
-// twice: the first pass finds where the code ends, the second places the
-// 256-byte-aligned tables after it.
+// size returns the first address above the program's code, tables, buffers
+// and stack for the given kernels, without assembling the tables (so that
+// a model too large for 64K gets a size rather than an assembler error).
+func size(m *lm.Model, kernels []Kernel) (int, error) {
+	g := &generator{m: m, kernels: kernels}
+	ap, err := asm.Assemble("z80lm.asm", g.source(0, true), asm.Options{Org: Org})
+	if err != nil {
+		return 0, fmt.Errorf("assembling the generated program: %v", err)
+	}
+	return g.bss(ap.Symbols["progend"] + g.dataSize()), nil
+}
+
+// assemble generates and assembles the program for the given kernels.
 func assemble(m *lm.Model, kernels []Kernel) (*Program, error) {
 	g := &generator{m: m, kernels: kernels}
-	src := g.source(0)
-	ap, err := asm.Assemble("z80lm.asm", src, asm.Options{Org: Org})
+	ap, err := asm.Assemble("z80lm.asm", g.source(0, true), asm.Options{Org: Org})
 	if err != nil {
 		return nil, fmt.Errorf("assembling the generated program: %v", err)
 	}
-	end, ok := ap.Symbols["progend"]
-	if !ok {
-		return nil, fmt.Errorf("assembling the generated program: no progend label")
-	}
-	src = g.source(end)
+	src := g.source(ap.Symbols["progend"]+g.dataSize(), false)
 	if ap, err = asm.Assemble("z80lm.asm", src, asm.Options{Org: Org}); err != nil {
 		return nil, fmt.Errorf("assembling the generated program: %v", err)
 	}

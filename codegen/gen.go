@@ -19,8 +19,9 @@ type generator struct {
 func (g *generator) f(format string, a ...any) { fmt.Fprintf(&g.b, format, a...) }
 
 // source returns the whole program; bss is the first free address after
-// the code and data (0 in the sizing pass).
-func (g *generator) source(bss int) []byte {
+// the code and data. With sizing set the tables are left out (their labels
+// are 0) so that the code's size can be measured whatever the model's size.
+func (g *generator) source(bss int, sizing bool) []byte {
 	g.b.Reset()
 	m := g.m
 	n := len(m.Layers)
@@ -40,9 +41,30 @@ func (g *generator) source(bss int) []byte {
 	g.f("\n; ---- model: code ----\n\n")
 	g.code()
 	g.f("\n; ---- model: tables ----\n\n")
-	g.data()
+	if sizing {
+		for k := range m.Layers {
+			g.f("b%d equ 0\ncols%d equ 0\nw%d equ 0\n", k+1, k+1, k+1)
+		}
+		g.f("charset equ 0\n")
+	} else {
+		g.data()
+	}
 	g.f("progend:\n")
 	return bytes.Clone(g.b.Bytes())
+}
+
+// dataSize is the number of bytes data writes.
+func (g *generator) dataSize() int {
+	n := len(g.m.Charset)
+	for k, l := range g.m.Layers {
+		n += 2 * l.Out
+		if g.kernels[k] == Scatter {
+			n += scatterSize(&l) - 512
+		} else {
+			n += compactSize(&l)
+		}
+	}
+	return n
 }
 
 func (g *generator) kernelList() string {
@@ -164,8 +186,10 @@ func (g *generator) db(b []byte) {
 	}
 }
 
-// bss writes the addresses of everything that needs no bytes in the file.
-func (g *generator) bss(end int) {
+// bss writes the addresses of everything that needs no bytes in the file,
+// placed from the first page boundary at or after end, and returns the
+// first address above them.
+func (g *generator) bss(end int) int {
 	m := g.m
 	n := len(m.Layers)
 	base := (end + 255) &^ 255
@@ -215,6 +239,7 @@ func (g *generator) bss(end int) {
 	a += StackSize
 	eq("stacktop", a, "")
 	eq("bss_end", a, " ; first byte the program does not use")
+	return a
 }
 
 // column returns the rows of input i's +1 weights and of its -1 weights,

@@ -70,7 +70,7 @@ ch_go:  call answer
 quit:   ld sp,(savesp)          ; the caller's stack, as we found it
         ld a,(clobber)
         or a
-        ret z                   ; back to the CCP
+leave:  ret z                   ; back to the CCP
         jp 0                    ; the CCP was overwritten: warm boot
 
 ; init: clear the input vector and the lists, set the line buffer size,

@@ -1,0 +1,296 @@
+package codegen
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"z80lm/cpm"
+	"z80lm/lm"
+	"z80lm/z80"
+)
+
+// TestGoldenReplies runs the compiled reference models on all their golden
+// queries: every reply must equal the expected file and the Go reference.
+func TestGoldenReplies(t *testing.T) {
+	for _, name := range []string{"guess", "tinychat"} {
+		for _, kc := range []struct {
+			k Kernel
+			n int // queries to run (the compact kernel is slow)
+		}{{Auto, 1 << 30}, {Compact, 12}} {
+			t.Run(name+"/"+kc.k.String(), func(t *testing.T) {
+				m, gold := loadRef(t, name)
+				gold = gold[:min(len(gold), kc.n)]
+				p, err := Build(m, Options{Kernel: kc.k})
+				if err != nil {
+					t.Fatal(err)
+				}
+				qs := make([]string, len(gold))
+				for i, g := range gold {
+					qs[i] = g.query
+				}
+				replies, _ := chat(t, p.COM, qs, nil)
+				ok := 0
+				for i, g := range gold {
+					ref := reference(m, g.query)
+					if replies[i] != g.reply || replies[i] != ref {
+						t.Errorf("%q: Z80 replies %q, expected file %q, Go reference %q", g.query, replies[i], g.reply, ref)
+						continue
+					}
+					ok++
+				}
+				t.Logf("%s, kernels %s, %d bytes: %d/%d replies exact", name, p.KernelSummary(), len(p.COM), ok, len(gold))
+			})
+		}
+	}
+}
+
+// vec reads n entries of a split table at page from Z80 memory.
+func vec(cpu *z80.CPU, page, n int) []int16 {
+	v := make([]int16, n)
+	for i := range v {
+		v[i] = int16(uint16(cpu.Mem[page*256+i]) | uint16(cpu.Mem[(page+1)*256+i])<<8)
+	}
+	return v
+}
+
+// checkActs runs queries through p with hooks that step lm.Runner along:
+// at every step, the input vector and every layer's output in Z80 memory
+// must equal the reference value by value. It returns the replies and the
+// number of steps compared.
+func checkActs(t *testing.T, m *lm.Model, p *Program, queries []string) ([]string, int) {
+	t.Helper()
+	r := lm.NewRunner(m)
+	next, steps, bad := 0, 0, 0
+	hooks := map[uint16]func(*z80.CPU){
+		uint16(p.Symbols["fwd_reset"]): func(*z80.CPU) {
+			r.Start(strings.ToUpper(strings.TrimSpace(queries[next])))
+			next++
+		},
+		uint16(p.Symbols["step_done"]): func(cpu *z80.CPU) {
+			idx := r.Step()
+			steps++
+			if bad > 10 {
+				return
+			}
+			if x := vec(cpu, p.Symbols["xpage"], lm.InputSize); !equal(x, r.X[:]) {
+				t.Errorf("query %q step %d: input vector\nZ80 %v\nref %v", queries[next-1], steps, x, r.X[:])
+				bad++
+			}
+			for k, want := range r.Acts {
+				got := vec(cpu, p.Symbols[fmt.Sprintf("acc%d", k+1)], len(want))
+				if !equal(got, want) {
+					t.Errorf("query %q step %d: layer %d (%s)\nZ80 %v\nref %v", queries[next-1], steps, k+1, p.Kernels[k], got, want)
+					bad++
+				}
+			}
+			if idx != m.EOSIndex() {
+				r.Push(m.Charset[idx])
+			}
+		},
+	}
+	replies, _ := chat(t, p.COM, queries, hooks)
+	if next != len(queries) {
+		t.Fatalf("%d replies started, want %d", next, len(queries))
+	}
+	return replies, steps
+}
+
+func equal(a, b []int16) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestActivations compares the input vector, hidden activations and logits
+// of the reference models in Z80 memory with lm.Runner's, step by step.
+func TestActivations(t *testing.T) {
+	for _, name := range []string{"guess", "tinychat"} {
+		for _, kc := range []struct {
+			k Kernel
+			n int
+		}{{Scatter, 40}, {Compact, 3}} {
+			t.Run(name+"/"+kc.k.String(), func(t *testing.T) {
+				m, gold := loadRef(t, name)
+				p, err := Build(m, Options{Kernel: kc.k})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var qs []string
+				for i := 0; i < kc.n; i++ {
+					qs = append(qs, gold[i*len(gold)/kc.n].query)
+				}
+				replies, steps := checkActs(t, m, p, qs)
+				for i, q := range qs {
+					if want := reference(m, q); replies[i] != want {
+						t.Errorf("%q: Z80 %q, reference %q", q, replies[i], want)
+					}
+				}
+				t.Logf("%s/%s: %d steps, all values compared", name, kc.k, steps)
+			})
+		}
+	}
+}
+
+// TestKernelShapes runs random models of awkward shapes, with biases at the
+// int16 limits and dense weights (so that sums wrap), through both kernels.
+func TestKernelShapes(t *testing.T) {
+	for i, c := range []struct {
+		hidden  []int
+		nchars  int
+		density float64
+		bias    int
+	}{
+		{[]int{1}, 2, 0.5, 2000},
+		{[]int{7, 13}, 2, 0.6, 30000},
+		{[]int{5, 3, 11}, 64, 0.9, 32767},
+		{nil, 64, 0.3, 500},
+		{[]int{256, 255}, 9, 0.2, 20000},
+		{[]int{33, 200, 6}, 17, 0.5, 1000},
+	} {
+		for _, k := range []Kernel{Compact, Scatter} {
+			t.Run(fmt.Sprintf("%d/%v/%s", i, c.hidden, k), func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(uint64(i), 7))
+				m := randomModel(rng, c.hidden, c.nchars, c.density, c.bias)
+				if err := m.Validate(); err != nil {
+					t.Fatal(err)
+				}
+				p, err := Build(m, Options{Kernel: k})
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 10
+				if k == Compact && len(c.hidden) > 0 && c.hidden[0] > 100 {
+					n = 2
+				}
+				qs := randomQueries(rng, n)
+				replies, steps := checkActs(t, m, p, qs)
+				for j, q := range qs {
+					if want := reference(m, q); replies[j] != want {
+						t.Errorf("%q: Z80 %q, reference %q", q, replies[j], want)
+					}
+				}
+				t.Logf("%d steps compared", steps)
+			})
+		}
+	}
+}
+
+func build(t *testing.T, name string) (*lm.Model, *Program) {
+	t.Helper()
+	m, _ := loadRef(t, name)
+	p, err := Build(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, p
+}
+
+// spAtExit hooks the final RET and records SP there.
+func spAtExit(mc *cpm.Machine, p *Program, sp *int) {
+	mc.Hook(uint16(p.Symbols["leave"]), func(cpu *z80.CPU) { *sp = int(cpu.SP) })
+}
+
+// TestCommandTail: with a command tail the program answers once and leaves
+// with the stack as it found it.
+func TestCommandTail(t *testing.T) {
+	m, p := build(t, "guess")
+	for _, q := range []string{"are you expensive", "  fly  ", "IS IT BIG"} {
+		var out bytes.Buffer
+		mc, err := cpm.New(cpm.Config{Program: p.COM, Tail: q, Output: &out, MaxTStates: 1 << 32})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp := -1
+		spAtExit(mc, p, &sp)
+		if err := mc.Run(); err != nil {
+			t.Fatal(err)
+		}
+		want := reference(m, q) + "\r\n"
+		if out.String() != want || len(mc.Stats().Lines) != 0 {
+			t.Errorf("tail %q: printed %q, want %q, and no console input", q, out.String(), want)
+		}
+		if sp != cpm.StackTop {
+			t.Errorf("tail %q: SP at exit %04Xh, want %04Xh", q, sp, cpm.StackTop)
+		}
+	}
+}
+
+// TestBangExits: a line starting with '!' (after blanks) ends the program.
+func TestBangExits(t *testing.T) {
+	m, p := build(t, "guess")
+	var out bytes.Buffer
+	mc, err := cpm.New(cpm.Config{Program: p.COM, Input: strings.NewReader("fly\n  !bye\nnever read\n"), Output: &out, MaxTStates: 1 << 32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := -1
+	spAtExit(mc, p, &sp)
+	if err := mc.Run(); err != nil {
+		t.Fatal(err)
+	}
+	want := "> fly\r\r\n" + reference(m, "fly") + "\r\n>   !bye\r\r\n"
+	if out.String() != want {
+		t.Errorf("printed %q, want %q", out.String(), want)
+	}
+	if n := len(mc.Stats().Lines); n != 2 {
+		t.Errorf("%d lines read, want 2", n)
+	}
+	if sp != cpm.StackTop {
+		t.Errorf("SP at exit %04Xh, want %04Xh", sp, cpm.StackTop)
+	}
+}
+
+// TestTPATooSmall: with the BDOS below the program's data the program says
+// so and returns without reading input.
+func TestTPATooSmall(t *testing.T) {
+	_, p := build(t, "guess")
+	for _, top := range []int{p.End - 1, 0x4000} {
+		var out bytes.Buffer
+		mc, err := cpm.New(cpm.Config{Program: p.COM, Input: strings.NewReader("fly\n"), Output: &out, MaxTStates: 1 << 24})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// a smaller system: the BDOS entry (the JP at 0005h) at top
+		mem := &mc.CPU.Mem
+		mem[6], mem[7] = byte(top), byte(top>>8)
+		bdos := uint16(cpm.BDOS)
+		mem[top], mem[top+1], mem[top+2] = 0xC3, byte(bdos), byte(bdos>>8)
+		if err := mc.Run(); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != "Not enough memory for this model\r\n" || len(mc.Stats().Lines) != 0 {
+			t.Errorf("BDOS at %04Xh: printed %q and read %d lines", top, out.String(), len(mc.Stats().Lines))
+		}
+	}
+}
+
+// TestBuildErrors: models that cannot be compiled get a clear error.
+func TestBuildErrors(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	big := randomModel(rng, []int{256, 256, 256, 256}, 40, 0.25, 100)
+	four := randomModel(rng, []int{8}, 4, 0.3, 100)
+	four.Layers[1].Bits = 4
+	for _, c := range []struct {
+		m    *lm.Model
+		k    Kernel
+		want string
+	}{
+		{big, Auto, "bytes more than a 64K CP/M 2.2 system has"},
+		{big, Compact, "shrink the hidden layers"},
+		{four, Auto, "layer 2: 4-bit weights are not supported"},
+	} {
+		_, err := Build(c.m, Options{Kernel: c.k})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("kernel %s: error %v, want one saying %q", c.k, err, c.want)
+		}
+	}
+}

@@ -1,0 +1,174 @@
+package codegen
+
+import (
+	"bufio"
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"z80lm/cpm"
+	"z80lm/lm"
+	"z80lm/z80"
+)
+
+// refDir returns ../shared/reference relative to the module root, or skips
+// the test when it is absent.
+func refDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("module root (go.mod) not found; cannot locate ../shared/reference")
+		}
+		dir = parent
+	}
+	ref := filepath.Join(dir, "..", "shared", "reference")
+	if _, err := os.Stat(ref); err != nil {
+		t.Skipf("golden data absent: %s not found", ref)
+	}
+	return ref
+}
+
+type golden struct{ query, reply string }
+
+// loadRef reads a reference model and its query|reply lines.
+func loadRef(t testing.TB, name string) (*lm.Model, []golden) {
+	t.Helper()
+	dir := refDir(t)
+	m, err := lm.Load(filepath.Join(dir, name+"-model.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, name+"-expected.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var g []golden
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		q, r, ok := strings.Cut(sc.Text(), "|")
+		if !ok {
+			t.Fatalf("%s-expected.txt:%d: no '|'", name, n)
+		}
+		g = append(g, golden{q, r})
+	}
+	return m, g
+}
+
+// reference is the Go reference reply to a query as typed: trimmed and
+// upper-cased like the data loader.
+func reference(m *lm.Model, q string) string {
+	return m.Reply(strings.ToUpper(strings.TrimSpace(q)))
+}
+
+// chat runs com with the queries as console lines followed by "!" and
+// returns the reply printed for each line and the machine.
+func chat(t testing.TB, com []byte, queries []string, hooks map[uint16]func(*z80.CPU)) ([]string, *cpm.Machine) {
+	t.Helper()
+	in := strings.Join(queries, "\n") + "\n!\n"
+	var out bytes.Buffer
+	mc, err := cpm.New(cpm.Config{Program: com, Input: strings.NewReader(in), Output: &out, MaxTStates: 1 << 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for a, fn := range hooks {
+		mc.Hook(a, fn)
+	}
+	if err := mc.Run(); err != nil {
+		t.Fatalf("run: %v (output so far %q)", err, tailOf(out.String()))
+	}
+	lines := mc.Stats().Lines
+	if len(lines) != len(queries)+1 {
+		t.Fatalf("%d lines read, want %d (exit: %s; output ends %q)", len(lines), len(queries)+1, mc.ExitReason(), tailOf(out.String()))
+	}
+	replies := make([]string, len(queries))
+	for i := range queries {
+		replies[i] = replyOf(t, lines[i].Output)
+	}
+	return replies, mc
+}
+
+// replyOf extracts the reply from what the program printed after a line:
+// CR LF, the reply, CR LF, the next prompt.
+func replyOf(t testing.TB, s string) string {
+	t.Helper()
+	r, ok := strings.CutPrefix(s, "\r\n")
+	if !ok {
+		t.Fatalf("output %q does not start a new line", s)
+	}
+	r, rest, ok := strings.Cut(r, "\r\n")
+	if !ok || rest != "> " {
+		t.Fatalf("output %q is not reply, CR LF, prompt", s)
+	}
+	return r
+}
+
+func tailOf(s string) string {
+	if len(s) > 200 {
+		return s[len(s)-200:]
+	}
+	return s
+}
+
+// randomModel makes a model with the given hidden widths and charset size,
+// with weights of the given density and biases spread over the whole int16
+// range, so that accumulators wrap and hidden values get large.
+func randomModel(rng *rand.Rand, hidden []int, nchars int, density float64, biasScale int) *lm.Model {
+	m := &lm.Model{}
+	printable := []byte(" ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!?.,'-:;()/&%$#@*+=<>[]^_{}|~\"")
+	m.Charset = append(append([]byte(nil), printable[:nchars-1]...), lm.EOS)
+	sizes := append(append([]int{lm.InputSize}, hidden...), nchars)
+	for k := 1; k < len(sizes); k++ {
+		l := lm.Layer{In: sizes[k-1], Out: sizes[k], Bits: 2, Shift: 2}
+		l.W = make([]int8, l.In*l.Out)
+		for i := range l.W {
+			if rng.Float64() < density {
+				l.W[i] = int8(rng.IntN(4)) - 2
+				if l.W[i] == 0 {
+					l.W[i] = 1
+				}
+			}
+		}
+		l.B = make([]int16, l.Out)
+		for o := range l.B {
+			switch rng.IntN(8) {
+			case 0:
+				l.B[o] = 32767
+			case 1:
+				l.B[o] = -32768
+			default:
+				l.B[o] = int16(rng.IntN(2*biasScale+1) - biasScale)
+			}
+		}
+		m.Layers = append(m.Layers, l)
+	}
+	return m
+}
+
+// randomQueries makes n queries of letters, digits, blanks and punctuation.
+func randomQueries(rng *rand.Rand, n int) []string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789    ?.,'"
+	q := make([]string, n)
+	for i := range q {
+		b := make([]byte, 1+rng.IntN(40))
+		for j := range b {
+			b[j] = alphabet[rng.IntN(len(alphabet))]
+		}
+		q[i] = strings.TrimLeft(string(b), " ")
+		if q[i] == "" {
+			q[i] = "x"
+		}
+	}
+	return q
+}
