@@ -59,7 +59,7 @@ const (
 	maxErrors     = 20
 	maxIncludes   = 32      // include nesting
 	maxMacroDepth = 64      // macro and REPT nesting
-	maxLines      = 1 << 20 // statements per pass, counting every expansion
+	maxLines      = 1 << 19 // statements per pass, counting every expansion
 )
 
 type symKind uint8
@@ -173,6 +173,11 @@ func Assemble(filename string, src []byte, opt Options) (*Program, error) {
 		errSeen: map[string]bool{},
 	}
 	for a.pass = 1; a.pass <= 2 && !a.stopping; a.pass++ {
+		if a.pass == 2 {
+			// Pass 1 counted the statements and bytes the listing will hold.
+			a.list = make([]listLine, 0, a.lines)
+			a.listData = make([]byte, 0, max(a.hi-a.lo, 0))
+		}
 		a.run(filename)
 	}
 	if len(a.errs) > 0 {
@@ -328,8 +333,7 @@ func (a *assembler) exprErr(p *exprParser) bool {
 
 // lookup resolves a symbol in an expression.
 func (a *assembler) lookup(p *exprParser, t token) value {
-	lname := strings.ToLower(t.text)
-	if regNames[lname] || exprKeywords[lname] {
+	if k := keyword(t.text); k != "" && (regNames[k] || exprKeywords[k]) {
 		p.fail(t.col, "%s is not allowed in an expression", t.text)
 		return value{}
 	}
@@ -362,7 +366,7 @@ func (a *assembler) qualify(name string) string {
 
 // define binds name (as written at token t) to v.
 func (a *assembler) define(t token, v value, kind symKind) {
-	if regNames[strings.ToLower(t.text)] || exprKeywords[strings.ToLower(t.text)] {
+	if k := keyword(t.text); k != "" && (regNames[k] || exprKeywords[k]) {
 		a.errorAt(t.col, "%s is a reserved word and cannot be a symbol", t.text)
 		return
 	}

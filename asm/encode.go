@@ -65,6 +65,11 @@ func init() {
 	for _, k := range strings.Fields("ld inc dec push pop ex jp jr djnz call ret rst im in out") {
 		mnemonics[k] = true
 	}
+	for _, m := range []map[string]bool{mnemonics, directives, regNames, exprKeywords} {
+		for k := range m {
+			keywords[k] = k
+		}
+	}
 }
 
 var r8Codes = map[string]int{"b": 0, "c": 1, "d": 2, "e": 3, "h": 4, "l": 5, "a": 7}
@@ -630,7 +635,7 @@ func (e *encoder) outInstr() bool {
 
 // instruction assembles a Z80 instruction whose mnemonic is at t.
 func (a *assembler) instruction(t token, rest []token) {
-	mn := strings.ToLower(t.text)
+	mn := keyword(t.text)
 	if !mnemonics[mn] {
 		a.errorAt(t.col, "unknown instruction %s", t.text)
 		return
@@ -713,7 +718,7 @@ func (a *assembler) operand(ts []token, endCol int) (operand, bool) {
 	first := ts[0]
 	o := operand{col: first.col}
 	if len(ts) == 1 && first.kind == tIdent {
-		if r := strings.ToLower(first.text); regNames[r] {
+		if r := keyword(first.text); regNames[r] {
 			o.kind, o.reg = oReg, r
 			return o, true
 		}
@@ -721,7 +726,7 @@ func (a *assembler) operand(ts []token, endCol int) (operand, bool) {
 	if isOp(first, "(") && closeParen(ts) == len(ts)-1 {
 		inner := ts[1 : len(ts)-1]
 		if len(inner) >= 1 && inner[0].kind == tIdent {
-			r := strings.ToLower(inner[0].text)
+			r := keyword(inner[0].text)
 			switch {
 			case len(inner) == 1 && (r == "ix" || r == "iy"):
 				o.kind, o.reg, o.bare, o.val = oIdx, r, true, value{known: true}

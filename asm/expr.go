@@ -48,39 +48,47 @@ func isOp(t token, op string) bool {
 	return false
 }
 
-// Binary operators from lowest to highest precedence. The order is C's, but
-// shifts bind as tightly as multiplication, as in both pasmo and binutils
-// (1 SHL 2 + 1 = 5 in both).
-var binaryLevels = [][]string{
-	{"||"},
-	{"&&"},
-	{"|", "OR"},
-	{"^", "XOR"},
-	{"&", "AND"},
-	{"==", "=", "!=", "<>", "EQ", "NE"},
-	{"<", "<=", ">", ">=", "LT", "LE", "GT", "GE"},
-	{"+", "-"},
-	{"*", "/", "%", "MOD", "<<", ">>", "SHL", "SHR"},
+// binaryLevel gives the precedence of each binary operator, higher binds
+// tighter. The order is C's, but shifts bind as tightly as multiplication,
+// as in both pasmo and binutils (1 SHL 2 + 1 = 5 in both).
+var binaryLevel = map[string]int{
+	"||": 1,
+	"&&": 2,
+	"|": 3, "OR": 3,
+	"^": 4, "XOR": 4,
+	"&": 5, "AND": 5,
+	"==": 6, "=": 6, "!=": 6, "<>": 6, "EQ": 6, "NE": 6,
+	"<": 7, "<=": 7, ">": 7, ">=": 7, "LT": 7, "LE": 7, "GT": 7, "GE": 7,
+	"+": 8, "-": 8,
+	"*": 9, "/": 9, "%": 9, "MOD": 9, "<<": 9, ">>": 9, "SHL": 9, "SHR": 9,
+}
+
+// binaryOp returns the canonical operator t stands for and its level, or
+// level 0 when t is no binary operator.
+func binaryOp(t token) (string, int) {
+	switch t.kind {
+	case tOp:
+		return t.text, binaryLevel[t.text]
+	case tIdent:
+		if k := keyword(t.text); exprKeywords[k] {
+			op := strings.ToUpper(k)
+			return op, binaryLevel[op]
+		}
+	}
+	return "", 0
 }
 
 // expr parses one full expression.
-func (p *exprParser) expr() value { return p.binary(0) }
+func (p *exprParser) expr() value { return p.binary(1) }
 
-func (p *exprParser) binary(level int) value {
-	if level == len(binaryLevels) {
-		return p.unary()
-	}
-	l := p.binary(level + 1)
+// binary parses operands joined by operators of at least level min
+// (precedence climbing; all operators are left-associative).
+func (p *exprParser) binary(min int) value {
+	l := p.unary()
 	for p.err == nil {
 		t := p.peek()
-		op := ""
-		for _, o := range binaryLevels[level] {
-			if isOp(t, o) {
-				op = strings.ToUpper(o)
-				break
-			}
-		}
-		if op == "" {
+		op, level := binaryOp(t)
+		if level < min {
 			return l
 		}
 		p.next()

@@ -133,34 +133,34 @@ func binaryPercent(toks []token, line string, i int) bool {
 // numToken converts a literal that starts with a digit: 0x1F, 0b101, 1Fh,
 // 101b, 17o, 17q or decimal.
 func numToken(lit string, col int) token {
-	l := strings.ToLower(lit)
+	n := len(lit)
+	last := lit[n-1] | 0x20 // lower case for letters
 	switch {
-	case len(l) > 2 && l[0] == '0' && l[1] == 'x':
-		return radixToken(lit, l[2:], 16, col)
-	case strings.HasSuffix(l, "h"):
-		return radixToken(lit, l[:len(l)-1], 16, col)
-	case len(l) > 2 && l[0] == '0' && l[1] == 'b' && allIn(l[2:], "01"):
-		return radixToken(lit, l[2:], 2, col)
-	case strings.HasSuffix(l, "b") && allIn(l[:len(l)-1], "01"):
-		return radixToken(lit, l[:len(l)-1], 2, col)
-	case strings.HasSuffix(l, "o") || strings.HasSuffix(l, "q"):
-		return radixToken(lit, l[:len(l)-1], 8, col)
-	case strings.HasSuffix(l, "d"):
-		return radixToken(lit, l[:len(l)-1], 10, col)
+	case n > 2 && lit[0] == '0' && lit[1]|0x20 == 'x':
+		return radixToken(lit, lit[2:], 16, col)
+	case last == 'h':
+		return radixToken(lit, lit[:n-1], 16, col)
+	case n > 2 && lit[0] == '0' && lit[1]|0x20 == 'b' && allIn(lit[2:], "01"):
+		return radixToken(lit, lit[2:], 2, col)
+	case last == 'b' && allIn(lit[:n-1], "01"):
+		return radixToken(lit, lit[:n-1], 2, col)
+	case last == 'o' || last == 'q':
+		return radixToken(lit, lit[:n-1], 8, col)
+	case last == 'd':
+		return radixToken(lit, lit[:n-1], 10, col)
 	}
-	return radixToken(lit, l, 10, col)
+	return radixToken(lit, lit, 10, col)
 }
 
 func radixToken(lit, digits string, base int64, col int) token {
-	bad := token{kind: tBad, text: lit, col: col, msg: "malformed number " + lit}
 	if digits == "" {
-		return bad
+		return token{kind: tBad, text: lit, col: col, msg: "malformed number " + lit}
 	}
 	var v int64
 	for i := 0; i < len(digits); i++ {
 		d := digitVal(digits[i])
 		if d >= base {
-			return bad
+			return token{kind: tBad, text: lit, col: col, msg: "malformed number " + lit}
 		}
 		v = v*base + d
 		if v > 1<<32 {
@@ -209,4 +209,25 @@ func quoteChar(c byte) string {
 	}
 	const hex = "0123456789ABCDEF"
 	return "byte " + string([]byte{hex[c>>4], hex[c&15]}) + "h"
+}
+
+// keywords maps every reserved word (mnemonic, directive, register,
+// operator word) in lower case to itself.
+var keywords = map[string]string{}
+
+// keyword returns the lower-case reserved word s spells in any case, or "".
+// It does not allocate, which matters on lines like "DB 01h,...".
+func keyword(s string) string {
+	var buf [8]byte
+	if len(s) > len(buf) {
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return keywords[string(buf[:len(s)])]
 }

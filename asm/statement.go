@@ -16,8 +16,7 @@ var directives = map[string]bool{
 // isOpName reports whether an identifier names an operation, so that a
 // colonless name in column 1 is a label only when it cannot be one.
 func (a *assembler) isOpName(s string) bool {
-	l := strings.ToLower(s)
-	if directives[l] || mnemonics[l] {
+	if l := keyword(s); directives[l] || mnemonics[l] {
 		return true
 	}
 	_, ok := a.macros[s]
@@ -47,6 +46,9 @@ func (a *assembler) split(toks []token) (label *token, op int) {
 func opName(toks []token, i int) string {
 	switch t := toks[i]; {
 	case t.kind == tIdent:
+		if k := keyword(t.text); k != "" {
+			return k
+		}
 		return strings.ToLower(t.text)
 	case isOp(t, "="):
 		return "="

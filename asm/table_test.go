@@ -98,7 +98,7 @@ func TestExpressions(t *testing.T) {
 // TestDirectives checks directives and syntax variants with hand-made bytes.
 func TestDirectives(t *testing.T) {
 	mapFS := fstest.MapFS{
-		"dir/data.bin": {Data: []byte{1, 2, 3}},
+		"dir/data.bin":  {Data: []byte{1, 2, 3}},
 		"dir/sub/x.inc": {Data: []byte("\tdb 9\n\tincbin \"../data.bin\"\n")},
 	}
 	tests := []struct {
