@@ -66,7 +66,7 @@ func checkActs(t *testing.T, m *lm.Model, p *Program, queries []string) ([]strin
 	next, steps, bad := 0, 0, 0
 	hooks := map[uint16]func(*z80.CPU){
 		uint16(p.Symbols["fwd_reset"]): func(*z80.CPU) {
-			r.Start(strings.ToUpper(strings.TrimSpace(queries[next])))
+			r.Start(prepare(queries[next]))
 			next++
 		},
 		uint16(p.Symbols["step_done"]): func(cpu *z80.CPU) {
@@ -203,7 +203,7 @@ func spAtExit(mc *cpm.Machine, p *Program, sp *int) {
 // with the stack as it found it.
 func TestCommandTail(t *testing.T) {
 	m, p := build(t, "guess")
-	for _, q := range []string{"are you expensive", "  fly  ", "IS IT BIG"} {
+	for _, q := range []string{"are you expensive", "  fly  ", "IS IT BIG", strings.Repeat("is it a big red ball ", 5)} {
 		var out bytes.Buffer
 		mc, err := cpm.New(cpm.Config{Program: p.COM, Tail: q, Output: &out, MaxTStates: 1 << 32})
 		if err != nil {
@@ -224,11 +224,12 @@ func TestCommandTail(t *testing.T) {
 	}
 }
 
-// TestBangExits: a line starting with '!' (after blanks) ends the program.
+// TestBangExits: a line starting with '!' ends the program (one with blanks
+// before the '!' is a query, as in z80lm chat).
 func TestBangExits(t *testing.T) {
 	m, p := build(t, "guess")
 	var out bytes.Buffer
-	mc, err := cpm.New(cpm.Config{Program: p.COM, Input: strings.NewReader("fly\n  !bye\nnever read\n"), Output: &out, MaxTStates: 1 << 32})
+	mc, err := cpm.New(cpm.Config{Program: p.COM, Input: strings.NewReader("fly\n  !no exit\n!bye\nnever read\n"), Output: &out, MaxTStates: 1 << 32})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,12 +238,12 @@ func TestBangExits(t *testing.T) {
 	if err := mc.Run(); err != nil {
 		t.Fatal(err)
 	}
-	want := "> fly\r\r\n" + reference(m, "fly") + "\r\n>   !bye\r\r\n"
+	want := "> fly\r\r\n" + reference(m, "fly") + "\r\n>   !no exit\r\r\n" + reference(m, "!no exit") + "\r\n> !bye\r\r\n"
 	if out.String() != want {
 		t.Errorf("printed %q, want %q", out.String(), want)
 	}
-	if n := len(mc.Stats().Lines); n != 2 {
-		t.Errorf("%d lines read, want 2", n)
+	if n := len(mc.Stats().Lines); n != 3 {
+		t.Errorf("%d lines read, want 3", n)
 	}
 	if sp != cpm.StackTop {
 		t.Errorf("SP at exit %04Xh, want %04Xh", sp, cpm.StackTop)

@@ -66,11 +66,15 @@ func loadRef(t testing.TB, name string) (*lm.Model, []golden) {
 	return m, g
 }
 
-// reference is the Go reference reply to a query as typed: trimmed and
-// upper-cased like the data loader.
-func reference(m *lm.Model, q string) string {
-	return m.Reply(strings.ToUpper(strings.TrimSpace(q)))
+// prepare turns a typed line into the query the model sees: trimmed and
+// upper-cased like the data loader, cut to lm.MaxQuery like z80lm chat.
+func prepare(q string) string {
+	q = strings.ToUpper(strings.Trim(q, " \t\r\n\v\f"))
+	return q[:min(len(q), lm.MaxQuery)]
 }
+
+// reference is the Go reference reply to a query as typed.
+func reference(m *lm.Model, q string) string { return m.Reply(prepare(q)) }
 
 // chat runs com with the queries as console lines followed by "!" and
 // returns the reply printed for each line and the machine.
@@ -161,7 +165,7 @@ func randomQueries(rng *rand.Rand, n int) []string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789    ?.,'"
 	q := make([]string, n)
 	for i := range q {
-		b := make([]byte, 1+rng.IntN(40))
+		b := make([]byte, 1+rng.IntN(75))
 		for j := range b {
 			b[j] = alphabet[rng.IntN(len(alphabet))]
 		}

@@ -18,6 +18,7 @@ c_write equ 2                   ; BDOS: console output, E = character
 c_print equ 9                   ; BDOS: print string at DE up to '$'
 c_read  equ 10                  ; BDOS: read console buffer at DE
 maxrep  equ 50                  ; reply length cap
+maxq    equ 60                  ; query length cap (lm.MaxQuery)
 
 start:
         ld hl,(topptr)          ; HL = BDOS = end of the TPA
@@ -56,7 +57,6 @@ chat:   ld de,msg_prompt        ; "> "
         ld hl,linebuf+1
         ld b,(hl)               ; B = characters typed
         inc hl                  ; HL -> text
-        call trim
         ld a,b
         or a
         jr z,ch_go              ; an empty line is a query like any other
@@ -87,13 +87,14 @@ init:   ld hl,xpage*256         ; 512 bytes of x (low and high pages)
         ld (linebuf),a          ; BDOS 10 buffer capacity
         jp fwd_init
 
-; trim: skip blanks and control characters at both ends.
-; in: HL -> text, B = length; out: HL -> first kept byte, B = kept length
+; trim: drop blanks (space, TAB, LF, VT, FF, CR) at both ends, as the data
+; loader does. in: HL -> text, B = length; out: HL -> first kept byte,
+; B = kept length
 trim:   ld a,b
         or a
         ret z
         ld a,(hl)
-        cp ' '+1
+        call blank
         jr nc,tr_end
         inc hl                  ; drop a leading blank
         dec b
@@ -105,10 +106,20 @@ tr_end: ld e,b                  ; look at the last byte: HL+B-1
         dec hl
         ld a,(hl)
         pop hl
-        cp ' '+1
+        call blank
         ret nc
         dec b                   ; drop a trailing blank
         jr tr_end               ; B > 0 here: the first byte is not blank
+
+; blank: carry set if A is a space or one of TAB..CR (9..13).
+blank:  cp ' '
+        scf
+        ret z
+        cp 9
+        ccf
+        ret nc                  ; below TAB
+        cp 14                   ; carry: TAB..CR
+        ret
 
 ; lower: A-Z and a-z to a-z (the loader upper-cases, the hash lower-cases);
 ; every other byte unchanged.
@@ -281,8 +292,14 @@ ec_h:   call mul31              ; h = h*31 + c, n times (C destroyed)
         ld de,clist
         jp listlen
 
-; answer: print the reply to the query at HL (B bytes, untrimmed).
+; answer: print the reply to the query at HL (B bytes, untrimmed), cut
+; to maxq characters after trimming like z80lm chat does.
 answer: call trim
+        ld a,b
+        cp maxq+1
+        jr c,an_cut
+        ld b,maxq
+an_cut:
         call encq
         ld hl,window            ; an empty reply: eight spaces
         ld b,8
