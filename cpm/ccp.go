@@ -15,12 +15,13 @@ func commandTail(tail string) (string, error) {
 	if len(tail) > maxTail {
 		return "", fmt.Errorf("command tail is %d characters, %d too many: the CP/M buffer at 0080h holds %d", len(tail), len(tail)-maxTail, maxTail)
 	}
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' {
-			return r - 'a' + 'A'
+	b := []byte(tail)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' {
+			b[i] = c - 'a' + 'A'
 		}
-		return r
-	}, tail), nil
+	}
+	return string(b), nil
 }
 
 // ccpDelim reports whether b ends a file name in a command line, as the

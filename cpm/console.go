@@ -2,6 +2,7 @@ package cpm
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -254,10 +255,19 @@ func (m *Machine) consoleCall(fn byte) {
 		c.Mem[3] = c.E
 		m.setReturn(0)
 	case 9: // print string up to '$'
-		// CP/M would go round memory for ever without a '$'; one lap is
-		// enough to show the bug.
 		a := c.DE()
-		for i := 0; i < 0x10000 && c.Mem[a] != '$'; i++ {
+		n := bytes.IndexByte(c.Mem[a:], '$')
+		if n < 0 {
+			if n = bytes.IndexByte(c.Mem[:a], '$'); n >= 0 {
+				n += 0x10000 - int(a)
+			}
+		}
+		if n < 0 {
+			// CP/M would print round memory for ever.
+			m.fail(fmt.Errorf("%w: BDOS 9 called with DE=%04Xh, and there is no '$' in all of memory", ErrUnterminated, a))
+			return
+		}
+		for i := 0; i < n; i++ {
 			m.tabout(c.Mem[a])
 			a++
 		}

@@ -1,6 +1,7 @@
 package cpm
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -102,6 +103,33 @@ func TestPrintString(t *testing.T) {
 		if _, out := run(t, p, Config{}); out != c.out {
 			t.Errorf("BDOS 9 %q: %q, want %q", c.s, out, c.out)
 		}
+	}
+}
+
+func TestPrintStringWithoutDollar(t *testing.T) {
+	m, err := New(Config{Program: prog{}.bdos(9, 0x8000).ret()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(); !errors.Is(err, ErrUnterminated) || !strings.Contains(err.Error(), "DE=8000h") {
+		t.Fatalf("Run = %v, want ErrUnterminated naming DE", err)
+	}
+}
+
+// A '$' found by going round the end of memory.
+func TestPrintStringWraps(t *testing.T) {
+	p := prog{}.bdos(9, 0xFFFE).ret()
+	m, err := New(Config{Program: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	m.cfg.Output = &out
+	m.CPU.Mem[0xFFFE], m.CPU.Mem[0xFFFF] = 'A', 'B'
+	m.CPU.Mem[0x0000] = '$' // replaces the JP of the warm boot
+	m.Hook(0x0108, func(cpu *z80.CPU) { cpu.PC = 0xF203 })
+	if err := m.Run(); err != nil || out.String() != "AB" {
+		t.Fatalf("Run = %v, output %q, want AB", err, out.String())
 	}
 }
 

@@ -233,20 +233,27 @@ func setPosition(mem *[65536]byte, a uint16, rec int, e dirEntry) {
 	mem[a+fcbCR] = byte(rec % extentRecords)
 	mem[a+fcbEx] = byte(ext & 0x1F)
 	mem[a+fcbS2] = byte(ext >> 5)
-	fillExtent(mem[a+fcbRC:a+fcbRC+17], ext, e.records())
+	x := extentInfo(ext, e.records())
+	poke(mem, a+fcbRC, x[:])
 }
 
-// fillExtent writes rc and the allocation map of extent ext of a file with
-// recs records into b (17 bytes): one nonzero block number per 1K block in
-// use, so that programs counting blocks see the file's size.
-func fillExtent(b []byte, ext, recs int) {
+// extentInfo returns rc and the allocation map of extent ext of a file
+// with recs records: one nonzero block number per 1K block in use, so that
+// programs counting blocks see the file's size.
+func extentInfo(ext, recs int) [17]byte {
+	var b [17]byte
 	rc := min(max(recs-ext*extentRecords, 0), extentRecords)
 	b[0] = byte(rc)
-	for i := range 16 {
-		b[1+i] = 0
-		if i*8 < rc {
-			b[1+i] = byte(1 + (ext*16+i)%255)
-		}
+	for i := 0; i*8 < rc; i++ {
+		b[1+i] = byte(1 + (ext*16+i)%255)
+	}
+	return b
+}
+
+// poke copies b to memory at a, wrapping round at 64K as Z80 addresses do.
+func poke(mem *[65536]byte, a uint16, b []byte) {
+	for i, v := range b {
+		mem[a+uint16(i)] = v
 	}
 }
 
@@ -262,14 +269,9 @@ func (m *Machine) dirRecord(e dirEntry, ext int) {
 	sec[12] = byte(ext & 0x1F)
 	sec[13] = 0
 	sec[14] = byte(ext >> 5)
-	fillExtent(sec[15:32], ext, e.records())
-	m.toDMA(sec[:])
-}
-
-func (m *Machine) toDMA(b []byte) {
-	for i, v := range b {
-		m.CPU.Mem[m.dsk.dma+uint16(i)] = v
-	}
+	x := extentInfo(ext, e.records())
+	copy(sec[15:], x[:])
+	poke(&m.CPU.Mem, m.dsk.dma, sec[:])
 }
 
 func (m *Machine) fromDMA() []byte {
@@ -310,9 +312,9 @@ func (m *Machine) diskCall(fn byte) {
 			ret(0xFF)
 			return
 		}
-		copy(mem[a+fcbName:a+fcbName+11], es[0].name[:])
-		ext := int(mem[a+fcbS2]&0x3F)<<5 | int(mem[a+fcbEx]&0x1F)
-		fillExtent(mem[a+fcbRC:a+fcbRC+17], ext, es[0].records())
+		poke(mem, a+fcbName, es[0].name[:])
+		x := extentInfo(seqRecord(mem, a)/extentRecords, es[0].records())
+		poke(mem, a+fcbRC, x[:])
 		ret(0)
 	case 16, 30: // close file, set file attributes: the file must exist
 		if _, ok := m.find(a); !ok {
@@ -435,7 +437,7 @@ func (m *Machine) diskCall(fn byte) {
 			ret(0xFF)
 			return
 		}
-		copy(mem[a+fcbName:a+fcbName+11], n[:])
+		poke(mem, a+fcbName, n[:])
 		for i := uint16(fcbRC); i < fcbRC+17; i++ {
 			mem[a+i] = 0
 		}
@@ -580,7 +582,7 @@ func (m *Machine) readRecord(e dirEntry, rec int) bool {
 		return err
 	})
 	if ok {
-		m.toDMA(buf)
+		poke(&m.CPU.Mem, m.dsk.dma, buf)
 	}
 	return ok
 }

@@ -55,6 +55,10 @@ var ErrTStateLimit = errors.New("T-state limit reached")
 // has no interrupt source, so it would never resume.
 var ErrHalted = errors.New("CPU halted")
 
+// ErrUnterminated is returned (wrapped) when BDOS 9 is asked to print a
+// string that has no '$' anywhere in memory.
+var ErrUnterminated = errors.New("unterminated string")
+
 // Config describes one program run.
 type Config struct {
 	Program    []byte    // the .COM image, loaded at 0100h
@@ -227,7 +231,8 @@ func (m *Machine) Stats() Stats {
 // Run runs the program until it ends: a warm boot, BDOS 0, Ctrl-C at the
 // start of a line, or console input running out while the program waits for
 // it all return nil (ExitReason says which). A runaway program returns an
-// error wrapping ErrTStateLimit, a HALT one wrapping ErrHalted.
+// error wrapping ErrTStateLimit, a HALT one wrapping ErrHalted, a BDOS 9
+// call without '$' in memory one wrapping ErrUnterminated.
 func (m *Machine) Run() error {
 	for {
 		st, err := m.RunFor(1 << 32)
