@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"z80lm/dataset/chat"
+	"z80lm/dataset/guess"
 )
 
 func init() {
@@ -24,6 +25,8 @@ func init() {
 	for _, c := range []*command{
 		{name: "chat", args: "--out FILE [--seed N]",
 			summary: "write the personality chat set (ZED, a grumpy Z80 computer)", run: runDataChat},
+		{name: "guess", args: "--object NAME --out FILE [--heldout FILE] [--seed N] | --list",
+			summary: "write a 20 Questions training set for one secret object", run: runDataGuess},
 	} {
 		dataCommands[c.name] = c
 	}
@@ -82,6 +85,50 @@ func runDataChat(args []string) error {
 	opt := chat.DefaultOptions()
 	opt.Seed = *seed
 	return writeOutput(*out, func(w io.Writer) error { return chat.Write(w, opt) })
+}
+
+func runDataGuess(args []string) error {
+	c := dataFlags(dataCommands["guess"])
+	fs := newFlags(c)
+	object := fs.String("object", "", "the secret object `NAME` (see --list)")
+	out := fs.String("out", "", "write the training set to `FILE` (- for standard output)")
+	heldout := fs.String("heldout", "", "also write held-out questions, none of them in the training set, to `FILE`")
+	seed := fs.Uint64("seed", guess.DefaultOptions().Seed, "random `N` for the split and the variants")
+	list := fs.Bool("list", false, "list the objects and attributes of the knowledge base")
+	pos, err := parseFlags(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	if *list {
+		for _, o := range guess.Objects {
+			fmt.Printf("%-12s %s\n", strings.ToLower(o.Name), strings.ToLower(strings.Join(o.Synonyms, ", ")))
+		}
+		fmt.Printf("%d objects, %d attributes\n", len(guess.Objects), len(guess.Attributes))
+		return nil
+	}
+	if *object == "" || *out == "" {
+		return usagef("need --object NAME and --out FILE (or --list)")
+	}
+	o, err := guess.Find(*object)
+	if err != nil {
+		return err
+	}
+	opt := guess.DefaultOptions()
+	opt.Seed = *seed
+	sets, err := guess.Generate(o, opt)
+	if err != nil {
+		return err
+	}
+	if err := writeOutput(*out, func(w io.Writer) error { return sets.WriteTrain(w, opt) }); err != nil {
+		return err
+	}
+	if *heldout != "" {
+		return writeOutput(*heldout, func(w io.Writer) error { return sets.WriteHeldOut(w, opt) })
+	}
+	return nil
 }
 
 // writeOutput writes a file through a temporary file in the same directory

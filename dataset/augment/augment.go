@@ -188,9 +188,15 @@ func (a *Augmenter) Paraphrase(s string) (v string, ok bool) {
 // Vary returns s changed in one or two ways chosen at random: one or two
 // typos, a dropped filler word, two swapped words or a chat-speak
 // paraphrase (the last three fall back to a typo where they do not apply).
+// Trailing punctuation stays at the end.
 func (a *Augmenter) Vary(s string) string {
+	core := strings.TrimRight(s, "?!. ")
+	if core == "" {
+		return a.Typo(s)
+	}
+	tail := s[len(core):]
 	steps := 1 + a.R.Intn(2)
-	v := s
+	v := core
 	for k := 0; k < steps; k++ {
 		ok := false
 		switch a.R.Intn(6) {
@@ -205,7 +211,7 @@ func (a *Augmenter) Vary(s string) string {
 			v = a.Typo(v)
 		}
 	}
-	return v
+	return v + tail
 }
 
 // Variants returns up to n distinct variants of s (see Vary), none equal to

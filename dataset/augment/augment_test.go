@@ -193,3 +193,14 @@ func TestWriteGroups(t *testing.T) {
 		t.Fatalf("WriteGroups wrote %q, %v; want %q", b.String(), err, want)
 	}
 }
+
+func TestVaryKeepsTrailingPunctuation(t *testing.T) {
+	a := New(9)
+	for k := 0; k < 300; k++ {
+		if v := a.Vary("DO YOU HATCH FROM AN EGG?"); !strings.HasSuffix(v, "EGG?") && !strings.HasSuffix(v, "?") {
+			t.Fatalf("Vary moved the question mark: %q", v)
+		} else if strings.Count(v, "?") != 1 {
+			t.Fatalf("Vary gave %q", v)
+		}
+	}
+}

@@ -1,0 +1,308 @@
+// Package guess holds z80lm's 20 Questions knowledge base (objects and
+// their YES / NO / MAYBE answers to every attribute question) and makes
+// training and held-out sets for a model that keeps one object secret.
+package guess
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"z80lm/dataset/augment"
+)
+
+// The replies of the game.
+const (
+	Yes   = "YES"
+	No    = "NO"
+	Maybe = "MAYBE"
+	Win   = "WIN" // the player named the secret object
+	IDK   = "IDK" // not a question about the object
+)
+
+// An Attribute is one property players ask about.
+type Attribute struct {
+	Key       string
+	Templates []string // question templates: frames (see frames), then augment.Expand
+}
+
+// An Object is a possible secret.
+type Object struct {
+	Name     string
+	Article  string   // "A", "AN", "THE" or "" (uncountable), used in "IS IT A CAT"
+	Synonyms []string // other names that also win
+	Yes      string   // attribute keys answered YES, space separated
+	Maybe    string   // attribute keys answered MAYBE; all others are NO
+}
+
+// Answer returns the object's answer about attribute key.
+func (o *Object) Answer(key string) string {
+	for _, k := range strings.Fields(o.Yes) {
+		if k == key {
+			return Yes
+		}
+	}
+	for _, k := range strings.Fields(o.Maybe) {
+		if k == key {
+			return Maybe
+		}
+	}
+	return No
+}
+
+// Find returns the object called name (or one of its synonyms), in any case.
+func Find(name string) (*Object, error) {
+	n := strings.Join(strings.Fields(strings.ToUpper(name)), " ")
+	for i := range Objects {
+		o := &Objects[i]
+		if o.Name == n {
+			return o, nil
+		}
+		for _, s := range o.Synonyms {
+			if s == n {
+				return o, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("no object %q in the knowledge base (z80lm data guess --list shows them)", name)
+}
+
+// Questions returns every question that asks about attribute a.
+func Questions(a Attribute) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range a.Templates {
+		for f, alt := range frames {
+			t = strings.ReplaceAll(t, f, alt)
+		}
+		for _, q := range augment.MustExpand(t) {
+			if !seen[q] {
+				seen[q] = true
+				out = append(out, q)
+			}
+		}
+	}
+	return out
+}
+
+// nameTemplates are the ways of naming a guess; %s is the name.
+var nameTemplates = []string{
+	"%s", "IS IT %s", "IS THIS %s", "ARE YOU %s", "IT IS %s", "I THINK IT IS %s",
+	"MY GUESS IS %s", "IS THE ANSWER %s", "ARE YOU THINKING OF %s", "YOU ARE %s",
+	"I GUESS %s", "COULD IT BE %s",
+}
+
+// Namings returns every way of naming object o.
+func Namings(o *Object) []string {
+	names := []string{o.Name}
+	if o.Article != "" {
+		names = append(names, o.Article+" "+o.Name)
+	}
+	names = append(names, o.Synonyms...)
+	var out []string
+	seen := map[string]bool{}
+	for _, n := range names {
+		for _, t := range nameTemplates {
+			q := fmt.Sprintf(t, n)
+			if !seen[q] {
+				seen[q] = true
+				out = append(out, q)
+			}
+		}
+	}
+	return out
+}
+
+// offTopic is what players type that is not a question about the object.
+var offTopic = []string{
+	"{HELLO|HI|HEY|HOWDY|GOOD MORNING}", "HOW ARE YOU {TODAY|}", "WHAT IS YOUR NAME",
+	"TELL ME A JOKE", "WHAT TIME IS IT", "I LIKE TRAINS", "WHO ARE YOU", "WHAT IS THE WEATHER",
+	"GIVE ME A HINT", "I GIVE UP", "WHAT IS THE ANSWER", "TELL ME", "START OVER", "LETS PLAY",
+	"HOW DO I PLAY", "WHAT ARE THE RULES", "{THANKS|THANK YOU}", "{OK|OKAY|SURE}", "{LOL|HAHA}",
+	"WHY", "WHAT", "I DONT KNOW", "YOU ARE SILLY", "THIS IS FUN", "HOW MANY QUESTIONS ARE LEFT",
+	"WHAT IS TWO PLUS TWO", "SING A SONG", "{BYE|GOODBYE|SEE YOU}", "I AM BORED", "HELP",
+	"WHO MADE YOU", "DO YOU LIKE ME", "WHAT DID I ASK", "REPEAT THAT", "ONE MORE QUESTION",
+	"NICE GAME", "YOU CHEAT", "HOW OLD ARE YOU", "WHAT DAY IS IT", "MY NAME IS SAM",
+	"I AM TIRED", "CAN WE STOP", "WHAT IS THE CAPITAL OF FRANCE", "HOW FAR IS THE MOON AWAY",
+	"WHAT SHOULD I ASK", "WHAT DO YOU WANT", "WHERE ARE YOU", "THAT IS WEIRD", "HMM LET ME THINK",
+	"I HAVE NO IDEA", "PLEASE", "YES OR NO", "ARE YOU SURE", "NEVER MIND", "WAIT",
+}
+
+// Options control the generated sets.
+type Options struct {
+	Seed        uint64
+	Targets     map[string]int // training pairs aimed at per reply
+	HeldOut     float64        // share of each attribute's phrasings kept for the held-out set
+	MaxVariants int            // variants per training source sentence at most
+	OtherNames  int            // training namings of each other object (answered NO; one more is held out)
+	Nonsense    int            // gibberish sentences (answered IDK)
+}
+
+// DefaultOptions gives the shipped examples/guess files.
+func DefaultOptions() Options {
+	return Options{
+		Seed:        1,
+		Targets:     map[string]int{Yes: 600, No: 700, Maybe: 300, Win: 300, IDK: 350},
+		HeldOut:     0.2,
+		MaxVariants: 10,
+		OtherNames:  2,
+		Nonsense:    40,
+	}
+}
+
+// Sets are a training set and a held-out set whose inputs do not occur in
+// the training set.
+type Sets struct {
+	Object         *Object
+	Train, HeldOut []augment.Group
+}
+
+// Generate makes the sets for secret object o. Every attribute keeps at
+// least one phrasing for held-out evaluation; training gets the rest and
+// seeded variants of them up to the per-reply targets (undersampled where
+// there are more source sentences than the target).
+func Generate(o *Object, opt Options) (*Sets, error) {
+	r := augment.NewRand(opt.Seed)
+	aug := &augment.Augmenter{R: r}
+	answer := map[string]string{} // every source sentence and its reply
+	var sources, held [][2]string // sentence, reply
+	addSplit := func(qs []string, reply string, keep int) error {
+		qs = append([]string(nil), qs...)
+		r.Shuffle(len(qs), func(i, j int) { qs[i], qs[j] = qs[j], qs[i] })
+		h := int(opt.HeldOut*float64(len(qs)) + 0.5)
+		if h == 0 && len(qs) >= 4 {
+			h = 1
+		}
+		if keep > 0 && len(qs) > h+keep {
+			h = min(h, 1)
+			qs = qs[:h+keep]
+		}
+		for i, q := range qs {
+			if r.Intn(3) == 0 {
+				q += "?"
+			}
+			if a, dup := answer[q]; dup && a != reply {
+				return fmt.Errorf("question %q has two answers, %s and %s", q, a, reply)
+			} else if dup {
+				continue
+			}
+			answer[q] = reply
+			if i < h {
+				held = append(held, [2]string{q, reply})
+			} else {
+				sources = append(sources, [2]string{q, reply})
+			}
+		}
+		return nil
+	}
+	for _, a := range Attributes {
+		if err := addSplit(Questions(a), o.Answer(a.Key), 0); err != nil {
+			return nil, err
+		}
+	}
+	if err := addSplit(Namings(o), Win, 0); err != nil {
+		return nil, err
+	}
+	for i := range Objects {
+		if other := &Objects[i]; other != o {
+			if err := addSplit(Namings(other), No, opt.OtherNames); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var idk []string
+	for _, t := range offTopic {
+		idk = append(idk, augment.MustExpand(t)...)
+	}
+	for n := 0; n < opt.Nonsense; {
+		if s := augment.Nonsense(r); answer[s] == "" && !contains(idk, s) {
+			idk = append(idk, s)
+			n++
+		}
+	}
+	if err := addSplit(idk, IDK, 0); err != nil {
+		return nil, err
+	}
+
+	used := map[string]bool{}
+	for q := range answer {
+		used[q] = true
+	}
+	s := &Sets{Object: o}
+	byReply := map[string][]string{}
+	for _, p := range sources {
+		byReply[p[1]] = append(byReply[p[1]], p[0])
+	}
+	for _, reply := range replies(byReply) {
+		qs := byReply[reply]
+		target := opt.Targets[reply]
+		if len(qs) > target {
+			r.Shuffle(len(qs), func(i, j int) { qs[i], qs[j] = qs[j], qs[i] })
+			qs = qs[:target]
+		}
+		groups := make([]augment.Group, len(qs))
+		for i, q := range qs {
+			groups[i] = augment.Group{Source: q, Reply: reply}
+		}
+		// one more variant per source and round, until the target is met
+		for n, round := len(qs), 0; n < target && round < opt.MaxVariants; round++ {
+			for i := range groups {
+				if n >= target {
+					break
+				}
+				if v := aug.Variants(groups[i].Source, 1, 60, used); len(v) == 1 {
+					used[v[0]] = true
+					groups[i].Variants = append(groups[i].Variants, v[0])
+					n++
+				}
+			}
+		}
+		s.Train = append(s.Train, groups...)
+	}
+	r.Shuffle(len(s.Train), func(i, j int) { s.Train[i], s.Train[j] = s.Train[j], s.Train[i] })
+	// held out: the kept phrasings and a typo of each
+	for _, p := range held {
+		g := augment.Group{Source: p[0], Reply: p[1]}
+		if v := aug.Variants(p[0], 1, 60, used); len(v) == 1 {
+			used[v[0]] = true
+			g.Variants = v
+		}
+		s.HeldOut = append(s.HeldOut, g)
+	}
+	return s, nil
+}
+
+// replies returns the keys of m in a fixed order.
+func replies(m map[string][]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// WriteTrain writes the training set as "input|reply" lines.
+func (s *Sets) WriteTrain(w io.Writer, opt Options) error {
+	return augment.WriteGroups(w, s.header("training set", opt), s.Train)
+}
+
+// WriteHeldOut writes the held-out questions as "input|reply" lines.
+func (s *Sets) WriteHeldOut(w io.Writer, opt Options) error {
+	return augment.WriteGroups(w, s.header("held-out questions (none is in the training set)", opt), s.HeldOut)
+}
+
+func (s *Sets) header(what string, opt Options) string {
+	return fmt.Sprintf("20 Questions %s, secret object %s. Generated by: z80lm data guess --object %s --seed %d",
+		what, s.Object.Name, strings.ToLower(s.Object.Name), opt.Seed)
+}
