@@ -21,7 +21,7 @@ type npyArray struct {
 
 // maxNPYBytes bounds one array (the largest v1 layer is 256×256 bytes), so
 // that a hostile header cannot make the reader allocate gigabytes.
-const maxNPYBytes = 64 << 20
+const maxNPYBytes = 16 << 20
 
 // parseNPY decodes a .npy file: magic, version, header dict, data. Only
 // little-endian, C-order arrays are accepted.

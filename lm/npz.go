@@ -119,17 +119,19 @@ func ReadNPZ(r io.ReaderAt, size int64, name string) (*Model, error) {
 // readNPYEntry reads one zip member, refusing to inflate more than an
 // array may hold.
 func readNPYEntry(f *zip.File) (*npyArray, error) {
+	if f.UncompressedSize64 > maxNPYBytes {
+		return nil, fmt.Errorf("%d bytes, more than the %d an array may hold", f.UncompressedSize64, maxNPYBytes)
+	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, maxNPYBytes+1<<20))
+	// zip checks the inflated size against the header when it reaches the
+	// end, so reading one byte more than declared is enough to catch a lie.
+	b, err := io.ReadAll(io.LimitReader(rc, int64(f.UncompressedSize64)+1))
 	if err != nil {
 		return nil, err
-	}
-	if len(b) > maxNPYBytes {
-		return nil, fmt.Errorf("larger than %d bytes", maxNPYBytes)
 	}
 	return parseNPY(b)
 }
