@@ -1,0 +1,288 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"z80lm/codegen"
+	"z80lm/cpm"
+	"z80lm/lm"
+	"z80lm/z80"
+)
+
+func init() {
+	register(&command{name: "bench", args: "--model MODEL|FILE.npz --queries FILE [--com OTHER.COM] [--kernel compact|fast|auto]",
+		summary: "measure the compiled model's speed in T-states per reply character", run: runBench})
+}
+
+func runBench(args []string) error {
+	c := commands["bench"]
+	fs := newFlags(c)
+	model := fs.String("model", "", "model `FILE`: a z80lm model file or an original model.npz")
+	queries := fs.String("queries", "", "`FILE` of queries, one a line (a query|reply line counts as its query)")
+	other := fs.String("com", "", "also measure this CP/M `FILE.COM` on the same queries")
+	kernel := fs.String("kernel", "auto", "layer kernels of the compiled model: compact, fast or auto")
+	pos, err := parseFlags(c, fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) > 0:
+		return usagef("unexpected argument %q", pos[0])
+	case *model == "":
+		return usagef("missing --model FILE")
+	case *queries == "":
+		return usagef("missing --queries FILE")
+	}
+	k, err := codegen.ParseKernel(*kernel)
+	if err != nil {
+		return usagef("--kernel: %v", err)
+	}
+	qs, err := readQueries(*queries)
+	if err != nil {
+		return err
+	}
+	m, err := lm.Load(*model)
+	if err != nil {
+		return err
+	}
+	p, err := codegen.Build(m, codegen.Options{Kernel: k})
+	if err != nil {
+		return fmt.Errorf("%s: %v", *model, err)
+	}
+	prof := newProfile(p, len(m.Layers))
+	ours, err := measure(p.COM, qs, prof.hooks())
+	if err != nil {
+		return fmt.Errorf("running the compiled model: %v", err)
+	}
+	exact := 0
+	r := lm.NewRunner(m)
+	for i, q := range qs {
+		if ours.replies[i] == r.Reply(chatQuery(q), nil) {
+			exact++
+		}
+	}
+	cols := []*benchRun{ours}
+	names := []string{"z80lm .COM"}
+	if *other != "" {
+		com, err := os.ReadFile(*other)
+		if err != nil {
+			return err
+		}
+		o, err := measure(com, qs, nil)
+		if err != nil {
+			return fmt.Errorf("running %s: %v", *other, err)
+		}
+		cols = append(cols, o)
+		names = append(names, *other)
+	}
+	w := os.Stdout
+	fmt.Fprintf(w, "model %s: %d parameters, kernels %s\n", *model, m.Params(), p.KernelSummary())
+	fmt.Fprintf(w, "queries: %d from %s; compiled replies equal to the Go reference: %d/%d\n\n", len(qs), *queries, exact, len(qs))
+	row := func(label string, f func(b *benchRun) string) {
+		fmt.Fprintf(w, "%-30s", label)
+		for _, b := range cols {
+			fmt.Fprintf(w, " %18s", f(b))
+		}
+		fmt.Fprintln(w)
+	}
+	row("", func(b *benchRun) string { return names[slices.Index(cols, b)] })
+	row(".COM size (bytes)", func(b *benchRun) string { return fmt.Sprint(b.size) })
+	row("reply characters", func(b *benchRun) string { return fmt.Sprint(b.chars) })
+	row("T-states/char, mean", func(b *benchRun) string { return fmt.Sprintf("%.0f", b.meanPerChar()) })
+	row("T-states/char, median", func(b *benchRun) string { return fmt.Sprintf("%.0f", b.medianPerChar()) })
+	row("T-states/char, total/total", func(b *benchRun) string { return fmt.Sprintf("%.0f", float64(b.tstates)/float64(max(b.chars, 1))) })
+	row("step (T between chars), mean", func(b *benchRun) string { return fmt.Sprintf("%.0f", b.meanStep()) })
+	row("characters/s at 4 MHz", func(b *benchRun) string { return fmt.Sprintf("%.2f", 4e6/b.meanPerChar()) })
+	if n := ours.skipped; n > 0 {
+		fmt.Fprintf(w, "(%d queries with an empty reply are left out of the per-character figures)\n", n)
+	}
+	fmt.Fprintf(w, "\nwhere the time goes (z80lm .COM, T-states per reply character, total/total):\n")
+	for i, s := range prof.names {
+		fmt.Fprintf(w, "  %-34s %10.0f  %5.1f%%\n", s, float64(prof.t[i])/float64(max(ours.chars, 1)),
+			100*float64(prof.t[i])/float64(max(ours.tstates, 1)))
+	}
+	return nil
+}
+
+// readQueries reads one query a line; in a query|reply line the part
+// before the '|' is the query. Blank lines are skipped.
+func readQueries(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var qs []string
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		q, _, _ := strings.Cut(sc.Text(), "|")
+		switch {
+		case strings.TrimSpace(q) == "":
+			continue
+		case strings.HasPrefix(q, "!"):
+			return nil, fmt.Errorf("%s:%d: a query starting with '!' would end the program", path, n)
+		case strings.ContainsAny(q, "\x00\x03\x05\x08\x10\x12\x15\x18\x7f"):
+			return nil, fmt.Errorf("%s:%d: control characters would edit the console line", path, n)
+		}
+		qs = append(qs, q)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if len(qs) == 0 {
+		return nil, fmt.Errorf("%s: no queries", path)
+	}
+	return qs, nil
+}
+
+// A benchRun is what one program did on the queries.
+type benchRun struct {
+	size    int
+	replies []string
+	perChar []float64 // T-states per reply character, per query with a reply
+	steps   []uint64  // T-states between successive reply characters
+	tstates uint64    // over the queries with a reply
+	chars   int
+	skipped int
+}
+
+func (b *benchRun) meanPerChar() float64 {
+	s := 0.0
+	for _, v := range b.perChar {
+		s += v
+	}
+	return s / float64(max(len(b.perChar), 1))
+}
+
+func (b *benchRun) medianPerChar() float64 {
+	if len(b.perChar) == 0 {
+		return 0
+	}
+	v := slices.Sorted(slices.Values(b.perChar))
+	if n := len(v); n%2 == 1 {
+		return v[n/2]
+	} else {
+		return (v[n/2-1] + v[n/2]) / 2
+	}
+}
+
+func (b *benchRun) meanStep() float64 {
+	s := 0.0
+	for _, v := range b.steps {
+		s += float64(v)
+	}
+	return s / float64(max(len(b.steps), 1))
+}
+
+type outEvent struct {
+	b byte
+	t uint64
+}
+
+// measure runs com on the queries, typed one at a time, and measures each
+// line from its submission (BDOS 10 returns) to the next console input
+// request. A reply is what the program prints after the line up to the
+// last line break, without CR and LF; the text after it is the prompt.
+func measure(com []byte, qs []string, hooks map[uint16]func(*z80.CPU)) (*benchRun, error) {
+	var events []outEvent
+	mc, err := cpm.New(cpm.Config{Program: com, Output: io.Discard, MaxTStates: 1 << 42,
+		OnOutput: func(b byte, t uint64) { events = append(events, outEvent{b, t}) }})
+	if err != nil {
+		return nil, err
+	}
+	for a, fn := range hooks {
+		mc.Hook(a, fn)
+	}
+	b := &benchRun{size: len(com)}
+	for i := 0; i <= len(qs); i++ {
+		events = events[:0]
+		st, err := mc.RunFor(1 << 40)
+		if err != nil {
+			return nil, err
+		}
+		if st != cpm.WaitingInput {
+			return nil, fmt.Errorf("the program %s instead of waiting for console input (query %d)", mc.ExitReason(), i+1)
+		}
+		if i > 0 {
+			b.add(mc.Stats().Lines[i-1], events)
+		}
+		if i < len(qs) {
+			mc.Feed([]byte(qs[i] + "\r"))
+		}
+	}
+	return b, nil
+}
+
+// add accounts one line; events holds (at least) its output, at the end.
+func (b *benchRun) add(l cpm.LineStat, events []outEvent) {
+	out := events[len(events)-len(l.Output):]
+	if i := strings.LastIndexByte(l.Output, '\n'); i >= 0 {
+		out = out[:i+1]
+	}
+	var reply []byte
+	var last uint64
+	for _, e := range out {
+		if e.b == '\r' || e.b == '\n' {
+			continue
+		}
+		if len(reply) > 0 {
+			b.steps = append(b.steps, e.t-last)
+		}
+		reply = append(reply, e.b)
+		last = e.t
+	}
+	b.replies = append(b.replies, string(reply))
+	if len(reply) == 0 {
+		b.skipped++
+		return
+	}
+	b.perChar = append(b.perChar, float64(l.TStates)/float64(len(reply)))
+	b.tstates += l.TStates
+	b.chars += len(reply)
+}
+
+// A profile attributes the compiled program's T-states to its parts with
+// hooks at the labels that begin them.
+type profile struct {
+	p      *codegen.Program
+	names  []string
+	labels []string
+	t      []uint64
+	cur    int
+	since  uint64
+}
+
+func newProfile(p *codegen.Program, layers int) *profile {
+	pr := &profile{p: p, cur: -1}
+	add := func(label, name string) {
+		pr.labels = append(pr.labels, label)
+		pr.names = append(pr.names, name)
+	}
+	add("answer", "query: trim, trigrams, layer 1 query half")
+	add("an_step", "context encoder")
+	for k := 1; k <= layers; k++ {
+		add(fmt.Sprintf("layer%d", k), fmt.Sprintf("layer %d (%s)", k, p.Kernels[k-1]))
+	}
+	add("step_done", "argmax, output, window")
+	add("crlf", "line ends and prompt")
+	pr.t = make([]uint64, len(pr.names))
+	return pr
+}
+
+func (pr *profile) hooks() map[uint16]func(*z80.CPU) {
+	h := map[uint16]func(*z80.CPU){}
+	for i, l := range pr.labels {
+		h[uint16(pr.p.Symbols[l])] = func(cpu *z80.CPU) {
+			if pr.cur >= 0 {
+				pr.t[pr.cur] += cpu.T - pr.since
+			}
+			pr.cur, pr.since = i, cpu.T
+		}
+	}
+	return h
+}
