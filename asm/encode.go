@@ -415,6 +415,9 @@ func (e *encoder) alu(base byte) bool {
 
 func (e *encoder) shift(op byte) bool {
 	ops := e.ops
+	if len(ops) == 0 {
+		return false
+	}
 	r, ok := asReg8(ops[0])
 	if !ok || r.half {
 		return false

@@ -54,7 +54,7 @@ func isOp(t token, op string) bool {
 var binaryLevel = map[string]int{
 	"||": 1,
 	"&&": 2,
-	"|": 3, "OR": 3,
+	"|":  3, "OR": 3,
 	"^": 4, "XOR": 4,
 	"&": 5, "AND": 5,
 	"==": 6, "=": 6, "!=": 6, "<>": 6, "EQ": 6, "NE": 6,
