@@ -46,9 +46,10 @@ type inputQueue struct {
 	end bool // EndInput: nothing more will be fed
 }
 
-// ready reports whether a character is waiting. Polling never reads a new
-// line from Config.Input: a pipe stands for a user who types a line when the
-// program asks for one.
+// ready reports whether a character is waiting. Status calls (BDOS 11,
+// BDOS 6 with FEh, BIOS CONST) never read a new line from Config.Input: a
+// pipe stands for a user who types a line when the program asks for one, so
+// a program checking for a key to interrupt its work is not interrupted.
 func (q *inputQueue) ready() bool { return len(q.buf) > 0 }
 
 // lineReader reads console input lines, each ended by CR as a terminal's
@@ -100,18 +101,8 @@ func (m *Machine) EndInput() {
 func (m *Machine) readKey() (byte, bool) {
 	m.closeLine()
 	q := &m.in
-	if len(q.buf) == 0 && q.r != nil {
-		line, err := q.r.line()
-		switch {
-		case errors.Is(err, io.EOF):
-			q.r = nil
-			q.end = true
-		case err != nil:
-			m.fail(fmt.Errorf("reading console input: %w", err))
-			return 0, false
-		default:
-			q.buf = append(q.buf, line...)
-		}
+	if len(q.buf) == 0 && !m.pull() {
+		return 0, false
 	}
 	if len(q.buf) == 0 {
 		if q.end {
@@ -124,6 +115,28 @@ func (m *Machine) readKey() (byte, bool) {
 	b := q.buf[0]
 	q.buf = q.buf[1:]
 	return b, true
+}
+
+// pull queues the next line of Config.Input, if there is one. It returns
+// false if reading failed (the machine has then stopped with the error).
+func (m *Machine) pull() bool {
+	q := &m.in
+	if q.r == nil {
+		return true
+	}
+	m.closeLine()
+	line, err := q.r.line()
+	switch {
+	case errors.Is(err, io.EOF):
+		q.r = nil
+		q.end = true
+	case err != nil:
+		m.fail(fmt.Errorf("reading console input: %w", err))
+		return false
+	default:
+		q.buf = append(q.buf, line...)
+	}
+	return true
 }
 
 // emit writes one byte to the console device (BIOS CONOUT).
@@ -237,6 +250,12 @@ func (m *Machine) consoleCall(fn byte) {
 		var v uint16
 		switch c.E {
 		case 0xFF:
+			// A direct read is a request for input: with a pipe it takes
+			// the next line, so that programs that read keys only this way
+			// work. At the end of the input it keeps returning 0.
+			if !m.in.ready() && !m.pull() {
+				return
+			}
 			if m.in.ready() {
 				v = uint16(m.in.buf[0])
 				m.in.buf = m.in.buf[1:]

@@ -134,29 +134,46 @@ func TestPrintStringWraps(t *testing.T) {
 }
 
 func TestConsoleInputAndStatus(t *testing.T) {
-	// BDOS 11, 1, 11, 6/FFh, 6/FEh, 1, 6 out, 11, storing A at 0200h+ after
-	// each call that returns something.
+	// Each call stores A at 0200h, 0201h, ... (LD (nn),A after CALL 0005h).
 	p := prog{}.
-		ldC(11).call(5).ldMemA(0x200).          // status before any input request: 0
-		ldC(1).call(5).ldMemA(0x201).           // reads 'a' (a line "ab\r" is queued), echoes it
+		ldC(11).call(5).ldMemA(0x200).          // status: nothing typed yet: 00h
+		ldC(1).call(5).ldMemA(0x201).           // reads 'a' of "ab\r", echoes it
 		ldC(11).call(5).ldMemA(0x202).          // 'b' is waiting: 01h
 		ldC(6).ldE(0xFF).call(5).ldMemA(0x203). // direct input 'b', no echo
 		ldC(6).ldE(0xFE).call(5).ldMemA(0x204). // CR waiting: FFh
 		ldC(1).call(5).ldMemA(0x205).           // CR, echoed
 		ldC(6).ldE('!').call(5).                // direct output
-		ldC(6).ldE(0xFF).call(5).ldMemA(0x206). // nothing waiting: 0
-		ldC(1).call(5).ldMemA(0x207).           // tab: echoed as blanks, returned as tab
-		ldC(1).call(5).ldMemA(0x208).           // ^A: not echoed
+		ldC(6).ldE(0xFE).call(5).ldMemA(0x206). // status does not read the next line: 00h
+		ldC(6).ldE(0xFF).call(5).ldMemA(0x207). // direct input reads it: ^A, no echo
+		ldC(1).call(5).ldMemA(0x208).           // CR, echoed
+		ldC(1).call(5).ldMemA(0x209).           // tab of the last line, echoed as blanks
+		ldC(6).ldE(0xFF).call(5).ldMemA(0x20A). // CR
+		ldC(6).ldE(0xFF).call(5).ldMemA(0x20B). // end of input: 00h
 		ret()
-	m, out := run(t, p, Config{Input: input("ab\n\t\x01\n")})
-	want := []byte{0, 'a', 1, 'b', 0xFF, '\r', 0, '\t', 0x01}
+	m, out := run(t, p, Config{Input: input("ab\n\x01\n\t\n")})
+	want := []byte{0, 'a', 1, 'b', 0xFF, '\r', 0, 0x01, '\r', '\t', '\r', 0}
 	if got := m.CPU.Mem[0x200 : 0x200+len(want)]; string(got) != string(want) {
 		t.Errorf("results % X, want % X", got, want)
 	}
 	// The tab starts at column 1: CR does not reset the column (LF does)
 	// and direct output (BDOS 6) does not count.
-	if want := "a\r!       "; out != want {
+	if want := "a\r!\r       "; out != want {
 		t.Errorf("output %q, want %q", out, want)
+	}
+}
+
+func TestBIOSConsole(t *testing.T) {
+	// CALL F206h (CONST); LD (0200h),A; CALL F209h (CONIN); LD (0201h),A;
+	// CALL F206h; LD (0202h),A; LD C,A... then CONOUT of 'Z'; RET.
+	p := prog{}.call(0xF206).ldMemA(0x200).call(0xF209).ldMemA(0x201).
+		call(0xF206).ldMemA(0x202).ldC('Z').call(0xF20C).ret()
+	m, out := run(t, p, Config{Input: input("xy\n")})
+	want := []byte{0, 'x', 0xFF}
+	if got := m.CPU.Mem[0x200:0x203]; string(got) != string(want) {
+		t.Errorf("results % X, want % X", got, want)
+	}
+	if out != "Z" {
+		t.Errorf("output %q, want Z (CONIN does not echo)", out)
 	}
 }
 

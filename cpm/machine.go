@@ -61,9 +61,13 @@ var ErrUnterminated = errors.New("unterminated string")
 
 // Config describes one program run.
 type Config struct {
-	Program    []byte    // the .COM image, loaded at 0100h
-	Tail       string    // command tail (after the program name), upper-cased into 0080h and the FCBs
-	Input      io.Reader // console input, read a line at a time when the program asks; nil = only Feed
+	Program []byte // the .COM image, loaded at 0100h
+	Tail    string // command tail (after the program name), upper-cased into 0080h and the FCBs
+	// Input is console input, read a line at a time (its newline becomes
+	// CR) when the program asks for input (BDOS 1, 6 with FFh, 10, BIOS
+	// CONIN) and nothing is queued; status calls see only what has been
+	// read. nil = only what Feed queues.
+	Input      io.Reader
 	Output     io.Writer // console output (bytes as the program writes them); nil = discarded
 	MaxTStates uint64    // 0 = no limit; running past it is ErrTStateLimit
 	Dir        string    // host directory for the disk BDOS calls ("" = disk calls fail cleanly)
@@ -205,7 +209,8 @@ func New(cfg Config) (*Machine, error) {
 }
 
 // Hook calls fn before the instruction at addr executes (each time PC
-// reaches it). A hook at a BDOS or BIOS entry runs before the host's work.
+// reaches it). A hook at a BDOS or BIOS entry runs before the host's work,
+// and again when a call that waited for input resumes.
 func (m *Machine) Hook(addr uint16, fn func(cpu *z80.CPU)) {
 	m.hooks[addr] = fn
 	m.CPU.SetTrap(addr, true)
