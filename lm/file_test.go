@@ -176,6 +176,36 @@ func TestNativeErrors(t *testing.T) {
 	}
 }
 
+// The payload decoder must name the field it ran out in, whatever the
+// checksum says.
+func TestDecodePayloadTruncated(t *testing.T) {
+	data, _ := smallModel().Marshal()
+	p := data[headerSize:]
+	for n := 0; n < len(p); n++ {
+		if _, err := decodePayload(p[:n]); err == nil {
+			t.Fatalf("payload cut to %d bytes: no error", n)
+		}
+	}
+	for n, want := range map[int]string{
+		0:   "layer count: needs 1 bytes, 0 left",
+		3:   "layer size: needs 2 bytes, 0 left",
+		10:  "charset: needs 3 bytes, 1 left",
+		12:  "layer 1 weights: needs 192 bytes, 0 left",
+		204: "layer 1 biases: needs 6 bytes, 0 left",
+		210: "metadata length: needs 4 bytes, 0 left",
+		215: "metadata: needs",
+	} {
+		if _, err := decodePayload(p[:n]); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("cut to %d: got %v, want %q", n, err, want)
+		}
+	}
+	bad := bytes.Clone(p)
+	bad[5] = 9 // layer 1 bits
+	if _, err := decodePayload(bad); err == nil || !strings.Contains(err.Error(), "layer 1: weight width 9 bits") {
+		t.Errorf("9-bit layer: %v", err)
+	}
+}
+
 func TestSaveIsAtomic(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "m.model")

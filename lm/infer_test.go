@@ -163,6 +163,16 @@ func TestOverflowCounts(t *testing.T) {
 	}
 }
 
+func TestShapes(t *testing.T) {
+	m := testModel(1) // 256 → 4 → 3
+	if got, want := m.Params(), 256*4+4+4*3+3; got != want {
+		t.Errorf("Params = %d, want %d", got, want)
+	}
+	if h := m.HiddenSizes(); len(h) != 1 || h[0] != 4 || m.EOSIndex() != 2 {
+		t.Errorf("HiddenSizes %v, EOSIndex %d; want [4], 2", h, m.EOSIndex())
+	}
+}
+
 func TestValidate(t *testing.T) {
 	good := func() *Model {
 		return oneLayer("AB\x00", []row{{0, nil}, {0, nil}, {0, nil}})
