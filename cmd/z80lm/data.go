@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"z80lm/dataset"
 	"z80lm/dataset/chat"
 	"z80lm/dataset/guess"
 )
@@ -27,6 +28,10 @@ func init() {
 			summary: "write the personality chat set (ZED, a grumpy Z80 computer)", run: runDataChat},
 		{name: "guess", args: "--object NAME --out FILE [--heldout FILE] [--seed N] | --list",
 			summary: "write a 20 Questions training set for one secret object", run: runDataGuess},
+		{name: "stats", args: "FILE|- [--top N]",
+			summary: "describe a data set: replies, charset, lengths, dominance", run: runDataStats},
+		{name: "balance", args: "FILE|- --out FILE [--per-reply N] [--seed N] [--vary]",
+			summary: "over- and undersample to the same number of pairs per reply", run: runDataBalance},
 	} {
 		dataCommands[c.name] = c
 	}
@@ -129,6 +134,65 @@ func runDataGuess(args []string) error {
 		return writeOutput(*heldout, func(w io.Writer) error { return sets.WriteHeldOut(w, opt) })
 	}
 	return nil
+}
+
+func runDataStats(args []string) error {
+	c := dataFlags(dataCommands["stats"])
+	fs := newFlags(c)
+	top := fs.Int("top", 0, "show only the `N` most frequent replies (0: all)")
+	pos, err := parseFlags(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("need exactly one FILE")
+	}
+	s, err := dataset.Load(pos[0])
+	if err != nil {
+		return err
+	}
+	return dataset.ComputeStats(s).Write(os.Stdout, *top)
+}
+
+func runDataBalance(args []string) error {
+	c := dataFlags(dataCommands["balance"])
+	fs := newFlags(c)
+	out := fs.String("out", "", "write the balanced set to `FILE` (- for standard output)")
+	per := fs.Int("per-reply", 0, "pairs per reply, `N` (0: the median count of the replies)")
+	seed := fs.Uint64("seed", 1, "random `N` for the choice of kept and copied pairs")
+	vary := fs.Bool("vary", false, "make added copies typo/word-order variants instead of exact repeats")
+	pos, err := parseFlags(c, fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("need exactly one FILE")
+	}
+	if *out == "" {
+		return usagef("missing --out FILE")
+	}
+	if *per < 0 {
+		return usagef("--per-reply must not be negative")
+	}
+	s, err := dataset.Load(pos[0])
+	if err != nil {
+		return err
+	}
+	pairs := dataset.Balance(s.Pairs, dataset.BalanceOptions{PerReply: *per, Seed: *seed, Vary: *vary})
+	if err := writeOutput(*out, func(w io.Writer) error { return dataset.WritePairs(w, pairs) }); err != nil {
+		return err
+	}
+	n := countReplies(pairs)
+	fmt.Fprintf(os.Stderr, "%s: %d pairs in; %d out: %d replies x %d\n", s.Name, len(s.Pairs), len(pairs), n, len(pairs)/max(1, n))
+	return nil
+}
+
+func countReplies(pairs []dataset.Pair) int {
+	seen := map[string]bool{}
+	for _, p := range pairs {
+		seen[p.Response] = true
+	}
+	return len(seen)
 }
 
 // writeOutput writes a file through a temporary file in the same directory
