@@ -66,21 +66,21 @@ func Normalize(s string) string {
 	return string(b)
 }
 
-// Cut shortens s to at most max bytes the way the v1 loader does
-// (feedme.py, parse_pair):
+// Cut shortens s to at most limit bytes the way the v1 loader does
+// (feedme.py, parse_pair; limit is 60 for inputs, 50 for responses):
 //
-//	s[:max].rsplit(' ', 1)[0]  if ' ' in s[max-20:max]  else  s[:max]
+//	s[:limit].rsplit(' ', 1)[0]  if ' ' in s[limit-20:limit]  else  s[:limit]
 //
 // that is, when one of the last 20 characters that fit is a space, s is cut
-// just before the last space that fits (trailing spaces in front of it are
-// kept, as in the original); otherwise it is cut hard at max. s of at most
-// max bytes is returned unchanged.
-func Cut(s string, max int) string {
-	if len(s) <= max {
+// just before the last space that fits (spaces in front of it are kept, as
+// in the original); otherwise it is cut hard at limit. s of at most limit
+// bytes is returned unchanged.
+func Cut(s string, limit int) string {
+	if len(s) <= limit {
 		return s
 	}
-	head := s[:max]
-	if strings.Contains(head[max-20:], " ") {
+	head := s[:limit]
+	if strings.Contains(head[max(0, limit-20):], " ") {
 		return head[:strings.LastIndexByte(head, ' ')]
 	}
 	return head
