@@ -132,21 +132,13 @@ func (c *CPU) NMI() { c.nmiLine = true }
 // Step executes one whole instruction (prefixes included) or accepts one
 // pending interrupt, and returns the T-states it took.
 func (c *CPU) Step() int {
-	var t int
-	if (c.nmiLine || c.intLine) && !c.intBlocked {
-		t = c.acceptInterrupt()
-	}
-	if t == 0 {
-		c.intBlocked, c.afterLDAIR = false, false
+	t0 := c.T
+	if !((c.nmiLine || c.intLine) && !c.intBlocked && c.acceptInterrupt()) {
 		// While halted, PC stays on the HALT opcode, which so executes
 		// again (4 T-states, one M1 cycle) until an interrupt.
-		op := c.Mem[c.PC]
-		c.PC++
-		c.incR()
-		t = c.exec(op)
+		c.run(c.T+1, -1)
 	}
-	c.T += uint64(t)
-	return t
+	return int(c.T - t0)
 }
 
 // Run executes instructions until c.T >= limit (StopLimit) or, after at
@@ -157,16 +149,20 @@ func (c *CPU) Run(limit uint64) Stop {
 		return StopLimit
 	}
 	for {
-		if c.Halted && c.Mem[c.PC] == 0x76 && !c.nmiLine && !(c.intLine && c.IFF1) && !c.trapAt(c.PC) {
-			// Nothing can end the HALT before the limit: skip the NOPs.
-			n := (limit - c.T + 3) / 4
-			c.R = c.R&0x80 | byte(uint64(c.R)+n)&0x7F
-			c.T += 4 * n
-			c.intBlocked, c.afterLDAIR = false, false
-			return StopLimit
+		if c.nmiLine || c.intLine || c.Halted {
+			if c.Halted && c.Mem[c.PC] == 0x76 && !c.nmiLine && !(c.intLine && c.IFF1) && !c.trapAt(c.PC) {
+				// Nothing can end the HALT before the limit: skip the NOPs.
+				n := (limit - c.T + 3) / 4
+				c.R = c.R&0x80 | byte(uint64(c.R)+n)&0x7F
+				c.T += 4 * n
+				c.intBlocked, c.afterLDAIR = false, false
+				return StopLimit
+			}
+			c.Step()
+		} else {
+			c.run(limit, -1)
 		}
-		c.Step()
-		if c.traps[c.PC>>6]&(1<<(c.PC&63)) != 0 {
+		if c.trapAt(c.PC) {
 			return StopTrap
 		}
 		if c.T >= limit {
@@ -175,9 +171,9 @@ func (c *CPU) Run(limit uint64) Stop {
 	}
 }
 
-// acceptInterrupt accepts a pending NMI or (if enabled) INT and returns its
-// T-states, or 0 if none is accepted.
-func (c *CPU) acceptInterrupt() int {
+// acceptInterrupt accepts a pending NMI or (if enabled) INT, adding its
+// T-states to c.T, and reports whether it did.
+func (c *CPU) acceptInterrupt() bool {
 	if c.nmiLine {
 		c.nmiLine = false
 		c.leaveHalt()
@@ -186,10 +182,11 @@ func (c *CPU) acceptInterrupt() int {
 		c.push(c.PC)
 		c.PC = 0x0066
 		c.WZ = c.PC
-		return 11 // 5 (M1) + 3 + 3 (push)
+		c.T += 11 // 5 (M1) + 3 + 3 (push)
+		return true
 	}
 	if !c.intLine || !c.IFF1 {
-		return 0
+		return false
 	}
 	c.intLine = false
 	c.leaveHalt()
@@ -198,22 +195,26 @@ func (c *CPU) acceptInterrupt() int {
 		c.F &^= FlagP
 	}
 	c.afterLDAIR = false
-	c.incR()
 	switch c.IM {
 	case 1:
+		c.incR()
 		c.push(c.PC)
 		c.PC = 0x0038
 		c.WZ = c.PC
-		return 13 // 7 (M1 + 2 wait) + 3 + 3 (push)
+		c.T += 13 // 7 (M1 + 2 wait) + 3 + 3 (push)
 	case 2:
+		c.incR()
 		c.push(c.PC)
 		vec := uint16(c.I)<<8 | uint16(c.intData)
 		c.PC = c.read16(vec)
 		c.WZ = c.PC
-		return 19 // 7 (M1 + 2 wait) + 3 + 3 (push) + 3 + 3 (vector)
+		c.T += 19 // 7 (M1 + 2 wait) + 3 + 3 (push) + 3 + 3 (vector)
 	default:
-		return 2 + c.exec(c.intData) // the bus byte as opcode, M1 has 2 wait states
+		// The bus byte is the opcode; its M1 cycle has 2 wait states.
+		c.T += 2
+		c.run(c.T+1, int(c.intData))
 	}
+	return true
 }
 
 func (c *CPU) leaveHalt() {

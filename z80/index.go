@@ -2,8 +2,8 @@ package z80
 
 // execXY executes op after a DD (xy = &c.IX) or FD (xy = &c.IY) prefix (both
 // fetched, R counted twice) and returns the T-states of the whole instruction,
-// prefix included. Opcodes that do not use H, L or (HL) run as unprefixed
-// after the 4 T-state prefix; in those that do, H and L become the high
+// prefix included. It returns 0 for opcodes that do not use H, L or (HL):
+// those run as unprefixed after the 4 T-state prefix. In those that do, H and L become the high
 // (XH) and low (XL) halves of the index register (undocumented) and (HL)
 // becomes (XY+d), in which case H and L in the same instruction stay H and L.
 func (c *CPU) execXY(op byte, xy *uint16) int {
@@ -279,8 +279,8 @@ func (c *CPU) execXY(op byte, xy *uint16) int {
 		c.intBlocked = true
 		return 4
 	}
-	// Not an index instruction: the prefix acted as a 4 T-state NOP.
-	return 4 + c.exec(op)
+	// Not an index instruction: the caller runs op unprefixed.
+	return 0
 }
 
 // xyDisp fetches the displacement d and returns XY+d, which also becomes
