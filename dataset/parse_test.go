@@ -2,6 +2,8 @@ package dataset
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -86,6 +88,8 @@ func TestCut(t *testing.T) {
 		{"at limit", strings.Repeat("A", 55) + " BBBB", 60, strings.Repeat("A", 55) + " BBBB"},
 		// responses: limit 50, window s[30:50]; space at index 31
 		{"response", strings.Repeat("R", 31) + " " + strings.Repeat("S", 30), 50, strings.Repeat("R", 31)},
+		// a limit under 20 looks at everything that fits
+		{"small limit", "AB CD", 4, "AB"},
 		// a space right after the limit does not count
 		{"space just past", strings.Repeat("R", 50) + " S", 50, strings.Repeat("R", 50)},
 	}
@@ -182,6 +186,20 @@ func TestCheckCharset(t *testing.T) {
 	want := `c.txt:2: response "BYE!": character '!' at position 4 is not in the model's charset`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.txt")
+	if err := os.WriteFile(path, []byte("hello|hi\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(path)
+	if err != nil || s.Name != path || len(s.Pairs) != 1 || s.Pairs[0] != (Pair{"HELLO", "HI", 1}) {
+		t.Errorf("Load: %+v, %v", s, err)
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "absent.txt")); err == nil {
+		t.Error("missing file: no error")
 	}
 }
 
