@@ -159,6 +159,10 @@ func (p *exprParser) apply(t token, op string, l, r value) value {
 	return out
 }
 
+// unary parses prefix operators, which bind tightest, as in binutils and C:
+// -1+2 is 1. pasmo 0.5.3 disagrees (its unary operators bind looser than
+// + - * / and shifts, so it reads -1+2 as -3 and -1 SHR 1 as 0); we follow
+// binutils and arithmetic. Sources meant for pasmo too should parenthesize.
 func (p *exprParser) unary() value {
 	t := p.peek()
 	switch {
@@ -181,16 +185,12 @@ func (p *exprParser) unary() value {
 		v.v = boolVal(v.v == 0)
 		return v
 	case isOp(t, "HIGH") || isOp(t, "LOW"):
+		// HIGH and LOW take the whole rest of the expression, as in pasmo
+		// where they have the lowest precedence: HIGH(x)+1 is HIGH(x+1).
+		// Reading it otherwise would give other bytes than pasmo for the
+		// same source; write (HIGH x)+1 for the other meaning.
 		p.next()
-		var v value
-		if isOp(p.peek(), "(") {
-			// HIGH(x) reads as a function call.
-			v = p.primary()
-		} else {
-			// HIGH x takes the whole rest of the expression, as in pasmo
-			// where HIGH and LOW have the lowest precedence.
-			v = p.expr()
-		}
+		v := p.expr()
 		if isOp(t, "HIGH") {
 			v.v = v.v >> 8 & 0xFF
 		} else {

@@ -333,3 +333,65 @@ func TestOraclePasmo(t *testing.T) {
 	want := pasmoAssemble(t, t.TempDir(), "\t"+strings.Join(lines, "\n\t")+"\n")
 	compareWithOracle(t, "pasmo", lines, want)
 }
+
+// pasmoProgram exercises directives, macros, conditionals and expressions
+// in the syntax pasmo 0.5.3 shares with z80lm (pasmo lacks ENDR, ALIGN,
+// DEFL/=, << >> ^, == and `(expr)+n` immediates, so they are not used).
+const pasmoProgram = `
+	org 100h
+count	equ 3
+size	equ count*2+1
+start:	ld hl,msg
+	ld de,table+size
+	ld bc,finish-start
+	ld a,(msg)
+	ld a,high(start) + 1
+	ld a,low table
+	ld a,count shl 4 or 5
+	ld a,size mod 4
+	ld a,-1 and 7Fh
+	jr nz,start
+	djnz $
+fill	macro val, n
+	local lp
+	ld b,n
+lp:	ld (hl),val
+	inc hl
+	djnz lp
+	endm
+	fill 0, 10
+	fill 0FFh, count
+	rept 3
+	rlca
+	endm
+	if size > 5
+	db 1
+	if count = 4
+	db 2
+	else
+	db 3
+	endif
+	else
+	db 4
+	endif
+msg:	db "Hello, ",'w','o','rld',0Dh,0Ah,'$'
+	db 'it''s', 1 < 2, 2 <= 1, 3 ne 4, not 0
+	dw msg, $, -2, 0FFFFh
+table:	ds 5
+	ds 3,0E5h
+	org 200h
+	db high 1234h, low 1234h, %101, 101b, 17o, 0x1F, $1F
+finish:	nop
+`
+
+func TestOraclePasmoProgram(t *testing.T) {
+	want := pasmoAssemble(t, t.TempDir(), pasmoProgram)
+	p, err := Assemble("program.asm", []byte(pasmoProgram), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Org != 0x100 || !bytes.Equal(p.Bytes, want) {
+		t.Fatalf("z80lm org %04Xh\n% X\npasmo (from 0100h)\n% X", p.Org, p.Bytes, want)
+	}
+	t.Logf("%d bytes identical with pasmo", len(want))
+}

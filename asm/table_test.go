@@ -75,10 +75,14 @@ func TestExpressions(t *testing.T) {
 		{"high 1234h", 0x12},
 		{"low 1234h", 0x34},
 		{"HIGH(1234h)", 0x12},
-		{"low 12FFh+1", 0x00},   // LOW applies to the rest, as pasmo
-		{"low(12FFh)+1", 0x100}, // LOW(...) is a function call
+		{"low 12FFh+1", 0x00},    // LOW applies to the rest, as pasmo
+		{"low(12FFh)+1", 0x00},   // even after parentheses, as pasmo
+		{"(low 12FFh)+1", 0x100}, // the other meaning
+		{"1+high 1234h", 0x13},
 		{"$", 0x100},
 		{"$+2", 0x102},
+		{"-1+2", 1}, // binutils; pasmo 0.5.3 says -3 (its unary minus binds loosely)
+		{"~1+1", 0xFFFF},
 		{"-(-5)", 5},
 		{"--5", 5},
 		{"+3", 3},
