@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -43,7 +44,13 @@ func runAsm(args []string) error {
 	}
 	prog, err := asm.Assemble(pos[0], src, asm.Options{Org: o})
 	if err != nil {
-		return fmt.Errorf("%s:\n%w", pos[0], err)
+		// One error per line, as compilers print them, then the summary.
+		var list asm.ErrorList
+		if errors.As(err, &list) {
+			fmt.Fprintln(os.Stderr, err)
+			return fmt.Errorf("%d error(s) in %s, nothing written", len(list), pos[0])
+		}
+		return err
 	}
 	if err := writeAsmOutput(*out, prog.Bytes); err != nil {
 		return err
@@ -62,8 +69,8 @@ func runAsm(args []string) error {
 }
 
 // parseAsmOrg reads an address as decimal, 0x1F, $1F or 1Fh.
-func parseAsmOrg(s string) (uint16, error) {
-	base := 10
+func parseAsmOrg(arg string) (uint16, error) {
+	s, base := arg, 10
 	switch {
 	case len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X"):
 		s, base = s[2:], 16
@@ -74,7 +81,7 @@ func parseAsmOrg(s string) (uint16, error) {
 	}
 	v, err := strconv.ParseUint(s, base, 16)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not an address 0..65535", s)
+		return 0, fmt.Errorf("%q is not an address 0..65535", arg)
 	}
 	return uint16(v), nil
 }
