@@ -43,7 +43,7 @@ type lineEdit struct {
 type inputQueue struct {
 	buf []byte
 	r   *lineReader
-	end bool // EndInput: nothing more will be fed
+	end bool // no more input: Config.Input ended or EndInput was called
 }
 
 // ready reports whether a character is waiting. Status calls (BDOS 11,
