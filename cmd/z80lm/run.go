@@ -136,7 +136,7 @@ func drive(m *cpm.Machine, out *bufio.Writer, keys <-chan []byte, hz float64) er
 				}
 			default:
 			}
-			if keys != nil {
+			if out.Buffered() > 0 { // show progress a slice at a time
 				if err := out.Flush(); err != nil {
 					return err
 				}
