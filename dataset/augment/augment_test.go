@@ -204,3 +204,40 @@ func TestVaryKeepsTrailingPunctuation(t *testing.T) {
 		}
 	}
 }
+
+func FuzzExpand(f *testing.F) {
+	for _, s := range []string{"{HI|HELLO} THERE{ ZED|}", "A", "{", "}|{", "{A|B}{C|D}{E|}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, tmpl string) {
+		if strings.Count(tmpl, "{") > 6 {
+			return // the product of many groups is large by design
+		}
+		out, err := Expand(tmpl)
+		if err != nil {
+			return
+		}
+		for _, s := range out {
+			if strings.ContainsAny(s, "{}|") {
+				t.Fatalf("Expand(%q) gave %q", tmpl, s)
+			}
+		}
+	})
+}
+
+func FuzzVary(f *testing.F) {
+	for _, s := range []string{"HOW ARE YOU", "?", "", "A B", "DO YOU HATCH FROM AN EGG?", "\x00\xff"} {
+		f.Add(s, uint64(1))
+	}
+	f.Fuzz(func(t *testing.T, s string, seed uint64) {
+		a := New(seed)
+		a.Vary(s)
+		seen := map[string]bool{}
+		for _, v := range a.Variants(s, 3, 60, nil) {
+			if v == s || seen[v] || len(v) > 60 {
+				t.Fatalf("Variants(%q) gave %q", s, v)
+			}
+			seen[v] = true
+		}
+	})
+}
