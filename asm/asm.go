@@ -128,7 +128,6 @@ type assembler struct {
 	opt   Options
 	pass  int
 	pc    int // may run past FFFFh, which is an error
-	org   int
 	ended bool
 
 	syms   map[string]*symbol
@@ -210,7 +209,7 @@ func splitLines(src []byte) []string {
 
 // run is one pass over the program.
 func (a *assembler) run(filename string) {
-	a.pc, a.org = int(a.opt.Org), int(a.opt.Org)
+	a.pc = int(a.opt.Org)
 	a.lo, a.hi = 65536, 0
 	a.ended, a.overflow = false, false
 	a.scope, a.serial, a.lines = "", 0, 0

@@ -66,7 +66,7 @@ func (a *assembler) statement() {
 	// The listing line goes in first: MACRO and REPT list their bodies.
 	li := len(a.list)
 	if a.pass == 2 {
-		a.list = append(a.list, listLine{file: a.file, line: a.line, text: a.text, macro: a.inMac != "", origin: a.frames[0].idx, addr: a.pc, start: len(a.listData), end: len(a.listData)})
+		a.list = append(a.list, listLine{file: a.file, line: a.line, text: a.text, macro: !a.frames[len(a.frames)-1].isFile, origin: a.frames[0].idx, addr: a.pc, start: len(a.listData), end: len(a.listData)})
 	}
 	var ll listLine
 	label, oi := a.split(toks)
@@ -152,7 +152,7 @@ func (a *assembler) operation(name string, toks []token, oi int) {
 			a.errorAt(t.col+4, "ORG address %d out of range 0..FFFFh", v.v)
 			return
 		}
-		a.pc, a.org = int(v.v), int(v.v)
+		a.pc = int(v.v)
 		a.overflow = false
 	case "db", "defb", "defm":
 		a.defb(p)
@@ -410,7 +410,7 @@ func (a *assembler) block() (body []bodyLine, ok bool) {
 			depth--
 		}
 		if a.pass == 2 {
-			a.list = append(a.list, listLine{file: a.file, line: a.line, text: a.text, macro: a.inMac != "", origin: a.frames[0].idx})
+			a.list = append(a.list, listLine{file: a.file, line: a.line, text: a.text, macro: !a.frames[len(a.frames)-1].isFile, origin: a.frames[0].idx})
 		}
 		if depth == 0 {
 			return body, true
