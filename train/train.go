@@ -26,11 +26,11 @@ import (
 type Config struct {
 	Hidden []int   // hidden layer widths (1..256 each); default 256,192,128
 	Shift  uint    // accumulator shift of every layer; default 2 (v1)
-	Epochs int     // default 60
+	Epochs int     // default 30
 	Seed   uint64  // weight initialisation, shuffling and the validation split
 	Val    float64 // share of distinct inputs held out, 0 ≤ Val < 1
 	Batch  int     // examples per optimisation step; default 64
-	LR     float64 // Adam step size for weights in grid units; default 0.01
+	LR     float64 // Adam step size for weights in grid units; default 0.03
 
 	// Resume continues from this model (its layer sizes and charset;
 	// Hidden is ignored). The run starts fully quantized.
@@ -92,17 +92,23 @@ func (r *Result) SecondsTo(acc float64) (float64, bool) {
 }
 
 // Training schedule constants.
-const shards = 4 // fixed, so results do not depend on the core count
-
-var (
+const (
+	shards      = 4    // fixed, so results do not depend on the core count
 	alphaStart  = 0.5  // quantized share at the start: never pure float
 	quantizedBy = 0.8  // fully quantized after this share of the steps
-	lambdaGrid  = 0.01 // grid regulariser strength once fully quantized
+	lambdaGrid  = 1e-5 // grid regulariser strength once fully quantized (see below)
 	lambdaOvf   = 1.0  // overflow penalty strength
-	biasLRScale = 32.0 // bias step = weight step × 32 (one input count)
+	biasLRScale = 32   // bias step = weight step × 32 (one input count)
 	tempLR      = 0.01 // step size of the log-temperature
 	lrFloor     = 0.05 // the learning rate decays (cosine) to this share
 )
+
+// About lambdaGrid: Adam divides each step by the gradient's running RMS,
+// and the cross-entropy gradient of one weight is tiny (~1e-4), so a grid
+// pull of 2λ(u−q) with λ = 0.01 swamped it and training stalled at 74% on
+// the chat data; λ = 1e-5 nudges weights that the data does not care about
+// onto the grid without fighting the data (measured: 99.96% vs 99.85%
+// integer accuracy without it, 20 epochs).
 
 // Train trains a model on pairs. When ctx is cancelled it stops after the
 // current step and returns the best model so far (Interrupted set).
@@ -151,9 +157,7 @@ func Train(ctx context.Context, pairs []Pair, cfg Config) (*Result, error) {
 
 	t := &trainer{cfg: cfg, n: n, ex: ex, charset: charset, rng: rng, alpha0: alpha0}
 	t.init()
-	if cfg.Resume == nil {
-		t.initTemperature()
-	}
+	t.initTemperature()
 	res := &Result{TrainPairs: len(trainPairs), ValPairs: len(valIdx), Examples: len(ex.list), Inputs: ex.nInput}
 	steps := (len(ex.list) + cfg.Batch - 1) / cfg.Batch
 	t.total = steps * cfg.Epochs
@@ -219,7 +223,7 @@ func defaults(cfg *Config) error {
 		return fmt.Errorf("shift %d: must be 0..15", cfg.Shift)
 	}
 	if cfg.Epochs == 0 {
-		cfg.Epochs = 60
+		cfg.Epochs = 30
 	}
 	if cfg.Epochs < 1 {
 		return fmt.Errorf("epochs %d: must be at least 1", cfg.Epochs)
@@ -231,7 +235,7 @@ func defaults(cfg *Config) error {
 		return fmt.Errorf("batch %d: must be at least 1", cfg.Batch)
 	}
 	if cfg.LR == 0 {
-		cfg.LR = 0.01
+		cfg.LR = 0.03
 	}
 	if !(cfg.LR > 0) {
 		return fmt.Errorf("learning rate %g: must be positive", cfg.LR)
@@ -270,7 +274,7 @@ type trainer struct {
 
 func (t *trainer) init() {
 	t.v = newView(t.n)
-	t.v.ovf = float32(lambdaOvf)
+	t.v.ovf = lambdaOvf
 	for range shards {
 		t.passes = append(t.passes, newPass(t.n))
 		t.grads = append(t.grads, newGrads(t.n))
@@ -465,7 +469,7 @@ func (a *adam) step(n *net, g *grads, lr, grid float64) {
 	c1 := 1 - math.Pow(beta1, float64(a.t))
 	c2 := 1 - math.Pow(beta2, float64(a.t))
 	sw := float32(lr * math.Sqrt(c2) / c1)
-	sb := sw * float32(biasLRScale)
+	sb := sw * biasLRScale
 	for k := range n.layers {
 		l := &n.layers[k]
 		m, v, gw := a.mw[k], a.vw[k], g.w[k]

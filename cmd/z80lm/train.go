@@ -35,14 +35,14 @@ func runTrain(args []string) error {
 	data := fs.String("data", "", "training data `FILE` of input|response lines (- = stdin)")
 	out := fs.String("out", "", "write the model to `MODEL`")
 	hidden := fs.String("hidden", "256,192,128", "hidden layer `WIDTHS`, comma-separated, each 1..256")
-	epochs := fs.Int("epochs", 60, "training epochs")
+	epochs := fs.Int("epochs", 30, "training epochs")
 	seed := fs.Uint64("seed", 1, "random seed (initialisation, shuffling, validation split)")
 	val := fs.Float64("val", 0, "hold out this `FRACTION` of the distinct inputs and report exact replies on them")
 	report := fs.String("report", "", "write figures and per-epoch history as JSON to `FILE`")
 	resume := fs.String("resume", "", "continue training `MODEL` (same character set)")
 	plot := fs.String("plot", "", "draw loss and accuracies per epoch as SVG to `FILE`")
 	batch := fs.Int("batch", 64, "examples per optimisation step")
-	lr := fs.Float64("lr", 0.01, "Adam step size (weights, in grid units)")
+	lr := fs.Float64("lr", 0.03, "Adam step size (weights, in grid units)")
 	pos, err := parseFlags(c, fs, args)
 	if err != nil {
 		return err
@@ -87,8 +87,11 @@ func runTrain(args []string) error {
 		pairs[i] = train.Pair{Input: p.Input, Response: p.Response}
 	}
 
+	// The first Ctrl-C stops training and keeps the best model; after it
+	// the default handling is back, so a second one kills at once.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	context.AfterFunc(ctx, stop)
 	pr := newProgress(os.Stderr)
 	cfg.Progress = pr.update
 	res, err := train.Train(ctx, pairs, cfg)
