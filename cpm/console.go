@@ -18,6 +18,7 @@ const (
 	cr     = 0x0D
 	ctlP   = 0x10
 	ctlR   = 0x12
+	ctlS   = 0x13
 	ctlU   = 0x15
 	ctlX   = 0x18
 	rubout = 0x7F
@@ -28,6 +29,7 @@ type console struct {
 	column  byte // cursor column as the BDOS counts it
 	strtcol byte // column where the current BDOS 10 line started
 	compute bool // only computing columns (backspace), not printing
+	paused  bool // ^S seen: output waits for the next key
 	edit    lineEdit
 }
 
@@ -240,6 +242,9 @@ func (m *Machine) consoleCall(fn byte) {
 		}
 		m.setReturn(uint16(b))
 	case 2: // console output
+		if _, ok := m.conbrk(); !ok {
+			return
+		}
 		m.tabout(c.E)
 		m.setReturn(0)
 	case 3: // reader input: end of file
@@ -274,6 +279,9 @@ func (m *Machine) consoleCall(fn byte) {
 		c.Mem[3] = c.E
 		m.setReturn(0)
 	case 9: // print string up to '$'
+		if _, ok := m.conbrk(); !ok {
+			return
+		}
 		a := c.DE()
 		n := bytes.IndexByte(c.Mem[a:], '$')
 		if n < 0 {
@@ -294,14 +302,45 @@ func (m *Machine) consoleCall(fn byte) {
 	case 10:
 		m.readBuffer()
 	case 11: // console status
+		paused, ok := m.conbrk()
+		if !ok {
+			return
+		}
 		var v uint16
-		if m.in.ready() {
+		if m.in.ready() && !paused {
 			v = 1
 		}
 		m.setReturn(v)
 	case 12: // version: CP/M 2.2
 		m.setReturn(0x0022)
 	}
+}
+
+// conbrk is CP/M's check for a pause request, made before console output
+// (BDOS 2 and 9) and by the status call (BDOS 11): a ^S at the head of the
+// input is taken and output waits for the next key, which is dropped; ^C
+// warm-boots instead. Other waiting keys stay for the program. CP/M checks
+// before each character; BDOS 9 here checks once, before the string. (The
+// echo of BDOS 1 and 10 does not check.) ok is false if the machine now
+// waits for the key or has ended; paused says whether a pause happened.
+func (m *Machine) conbrk() (paused, ok bool) {
+	if !m.con.paused {
+		if len(m.in.buf) == 0 || m.in.buf[0] != ctlS {
+			return false, true
+		}
+		m.in.buf = m.in.buf[1:]
+		m.con.paused = true
+	}
+	b, ok := m.readKey()
+	if !ok {
+		return true, false
+	}
+	m.con.paused = false
+	if b == ctlC {
+		m.exit("warm boot (Ctrl-C after Ctrl-S)")
+		return true, false
+	}
+	return true, true
 }
 
 // readBuffer is BDOS 10, CP/M 2.2's line editor. DE points at the buffer:

@@ -267,3 +267,39 @@ func TestNoInput(t *testing.T) {
 		t.Errorf("exit %q after %d T-states", m.ExitReason(), m.Stats().TStates)
 	}
 }
+
+// ^S pauses BDOS output until the next key, which is dropped; ^C then
+// warm-boots.
+func TestCtrlSPause(t *testing.T) {
+	// 0100: LD C,1; CALL 0005h (reads 'a'); LD C,2; LD E,'Z'; CALL 0005h;
+	// LD C,11; CALL 0005h; LD (0200h),A; LD C,1; CALL 0005h; LD (0201h),A; RET
+	p := prog{}.ldC(1).call(5).ldC(2).ldE('Z').call(5).
+		ldC(11).call(5).ldMemA(0x200).ldC(1).call(5).ldMemA(0x201).ret()
+	var out strings.Builder
+	m, err := New(Config{Program: p, Output: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Feed([]byte("a\x13"))
+	if st, err := m.RunFor(1000); st != WaitingInput || err != nil || out.String() != "a" {
+		t.Fatalf("after a ^S: %v %v, output %q; want waiting with only the echo", st, err, out.String())
+	}
+	m.Feed([]byte("q\x13xy")) // q resumes; ^S x pause BDOS 11 and x is dropped; y stays
+	if st, err := m.RunFor(1000); st != Exited || err != nil {
+		t.Fatalf("state %v, %v", st, err)
+	}
+	if out.String() != "aZy" {
+		t.Errorf("output %q, want aZy", out.String())
+	}
+	if got := m.CPU.Mem[0x200:0x202]; got[0] != 0 || got[1] != 'y' {
+		t.Errorf("BDOS 11 after a pause = %02Xh (want 0), then read %q (want y)", got[0], got[1])
+	}
+
+	m, err = New(Config{Program: p, Input: input("a\x13\x03\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(); err != nil || m.ExitReason() != "warm boot (Ctrl-C after Ctrl-S)" {
+		t.Errorf("^S ^C: %v, exit %q", err, m.ExitReason())
+	}
+}

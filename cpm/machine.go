@@ -17,9 +17,9 @@
 // a BIOS jump table entry; then the RET (or the JP and the RET) execute, so a
 // BDOS call costs exactly CALL 0005h + JP E406h + RET = 17+10+10 T-states.
 //
-// Not emulated: the ^S (pause) and ^C checks CP/M makes while printing,
-// the printer echo toggled by ^P, and the list, punch and reader devices
-// (output is dropped, the reader returns ^Z). There is one drive, A:.
+// Not emulated: the printer echo toggled by ^P, and the list, punch and
+// reader devices (output is dropped, the reader returns ^Z). There is one
+// drive, A:.
 package cpm
 
 import (
