@@ -166,6 +166,22 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("%s.COM from the file picker: %q -> %q, want %q", g.name, g.queries[0], got, g.want[0])
 	}
 
+	// And the drop zone, with a drop event carrying the first program as a
+	// local file.
+	g = games[0]
+	drop := fmt.Sprintf(`fetch("programs/%s.COM").then(r => r.arrayBuffer()).then(b => {
+		const dt = new DataTransfer();
+		dt.items.add(new File([b], "dropped.com"));
+		document.getElementById("term").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		return true;
+	})`, g.name)
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](drop, chromedp.EvalAwaitPromise))
+	must(t, err)
+	waitInput(t, ctx, "DROPPED", 1)
+	if got, _, _ := ask(t, ctx, "DROPPED", g.queries[1], 2); got != g.want[1] {
+		t.Errorf("%s.COM dropped on the page: %q -> %q, want %q", g.name, g.queries[1], got, g.want[1])
+	}
+
 	cancel()
 	<-consoleDone
 	for _, m := range console {

@@ -111,12 +111,17 @@
     if (!s) return;
     if (reply) {
       // The BDOS echoes the typed line in zero T-states, at startT; the
-      // reply is what comes after.
+      // reply is what comes after, on complete lines (the last, unfinished
+      // one is the next prompt).
       for (let i = 0; i < s.length; i++) {
         const c = s.charCodeAt(i) & 0x7f;
-        if (c >= 32 && c < 127 && times[i] > reply.startT) {
+        if (times[i] <= reply.startT) continue;
+        if (c === 10) {
+          reply.chars += reply.lineChars;
+          reply.lineChars = 0;
+        } else if (c >= 32 && c < 127) {
           if (reply.firstT < 0) reply.firstT = times[i];
-          reply.chars++;
+          reply.lineChars++;
         }
       }
     }
@@ -203,7 +208,7 @@
     document.body.dataset.turns = 0;
     const err = z80lm.load(com, "");
     machT = clockT = 0;
-    reply = { startT: 0, chars: 0, firstT: -1, wall: performance.now() };
+    reply = { startT: 0, chars: 0, lineChars: 0, firstT: -1, wall: performance.now() };
     if (err) {
       setState("error");
       note("cannot run " + name + ".COM: " + (typeof err === "string" ? err : err.error));
@@ -225,7 +230,7 @@
     input.value = "";
     pendingEl.textContent = "";
     if (state === "input") {
-      reply = { startT: machT, chars: 0, firstT: -1, wall: performance.now() };
+      reply = { startT: machT, chars: 0, lineChars: 0, firstT: -1, wall: performance.now() };
     }
     z80lm.feed(text + "\r");
     go();
