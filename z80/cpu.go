@@ -149,7 +149,7 @@ func (c *CPU) Run(limit uint64) Stop {
 		return StopLimit
 	}
 	for {
-		if c.nmiLine || c.intLine || c.Halted {
+		if c.nmiLine || c.intLine && c.IFF1 || c.Halted {
 			if c.Halted && c.Mem[c.PC] == 0x76 && !c.nmiLine && !(c.intLine && c.IFF1) && !c.trapAt(c.PC) {
 				// Nothing can end the HALT before the limit: skip the NOPs.
 				n := (limit - c.T + 3) / 4

@@ -1,7 +1,7 @@
 package z80
 
 // run executes instructions until c.T >= limit, PC is at a trap address, an
-// interrupt is pending or the CPU is halted; Run and Step take over from
+// interrupt could be accepted or the CPU is halted; Run and Step take over from
 // there. Run calls it with its limit, Step with c.T + 1 (one instruction).
 // If busOp >= 0 it is the first opcode, taken from the data bus instead of
 // memory (interrupt mode 0).
@@ -815,7 +815,7 @@ func (c *CPU) run(limit uint64, busOp int) {
 
 		}
 		c.T += uint64(t + t0)
-		if c.T >= limit || c.traps[c.PC>>6]&(1<<(c.PC&63)) != 0 || c.nmiLine || c.intLine || c.Halted {
+		if c.T >= limit || c.traps[c.PC>>6]&(1<<(c.PC&63)) != 0 || c.nmiLine || c.intLine && c.IFF1 || c.Halted {
 			return
 		}
 	}

@@ -115,17 +115,26 @@ func (o *oracle) step(what func() string) bool {
 	o.io.outs = o.io.outs[:0]
 	z80ex.ResetOuts()
 	ours := o.cpu.Step()
-	var theirs int
+	return o.compare(ours, o.stepOracle(), what)
+}
+
+// stepOracle accepts a pending interrupt on the oracle side if it can, else
+// runs one instruction, and returns the T-states.
+func (o *oracle) stepOracle() int {
 	switch {
 	case o.nmiPending && o.z.NMIPossible():
 		o.nmiPending = false
-		theirs = o.z.NMI()
+		return o.z.NMI()
 	case o.intPending && o.z.IntPossible():
 		o.intPending = false
-		theirs = o.z.Int()
-	default:
-		theirs = o.z.Step()
+		return o.z.Int()
 	}
+	return o.z.Step()
+}
+
+// compare counts one comparison of T-states (ours, theirs), registers, port
+// writes and memory, and reports whether all agree.
+func (o *oracle) compare(ours, theirs int, what func() string) bool {
 	o.count++
 	var bad []string
 	if ours != theirs {
@@ -134,8 +143,8 @@ func (o *oracle) step(what func() string) bool {
 	if so, st := o.ours(), o.theirs(); so != st {
 		bad = append(bad, fmt.Sprintf("registers\n      ours:   %v\n      oracle: %v", so, st))
 	}
-	if oouts := z80ex.Outs(); !slices.Equal(oouts, o.io.outs) {
-		bad = append(bad, fmt.Sprintf("port writes %v, oracle %v", o.io.outs, oouts))
+	if oouts := z80ex.Outs(); !slices.Equal(oouts, o.io.outs[:min(len(o.io.outs), 16)]) || z80ex.OutCount() != len(o.io.outs) {
+		bad = append(bad, fmt.Sprintf("port writes %v, oracle %v (first 16 of %d)", o.io.outs, oouts, z80ex.OutCount()))
 	}
 	if o.cpu.Mem != *z80ex.Mem {
 		for a := range o.cpu.Mem {
@@ -322,6 +331,84 @@ func TestOracleRandomPrograms(t *testing.T) {
 		}
 	}
 	t.Logf("%d instructions compared in %d random programs (%d INT and %d NMI requests), %d differences", o.count, programs, ints, nmis, o.diffs)
+}
+
+// TestOracleRun checks Run's stops against the oracle stepped by the rule
+// Run documents: after each instruction, stop if PC is at a trap, else if
+// T >= limit. Random programs with random traps, limits and interrupts;
+// programs that HALT with interrupts off exercise Run's skipping of HALT.
+func TestOracleRun(t *testing.T) {
+	const programs, runsPerProgram = 500, 40
+	o := newOracle(t)
+	rng := rand.New(rand.NewSource(3))
+	im0 := singleByteOps()
+	var stops [2]int
+	halted := 0
+	for p := 0; p < programs; p++ {
+		for i := range o.cpu.Mem {
+			o.cpu.Mem[i] = byte(rng.Intn(0x40)) // no jumps, calls or prefixes: long straight runs
+			if rng.Intn(16) == 0 {
+				o.cpu.Mem[i] = byte(rng.Intn(256))
+			}
+			if rng.Intn(1000) == 0 {
+				o.cpu.Mem[i] = 0x76 // HALT
+			}
+		}
+		*z80ex.Mem = o.cpu.Mem
+		o.randomize(rng)
+		o.cpu.T = 0
+		var traps []uint16
+		for i := 0; i < 3; i++ {
+			a := o.cpu.PC + uint16(rng.Intn(64)) // near the start: reached often
+			traps = append(traps, a)
+			o.cpu.SetTrap(a, true)
+		}
+		var theirT uint64
+		for r := 0; r < runsPerProgram && o.diffs < 20; r++ {
+			switch rng.Intn(8) {
+			case 0:
+				o.raise(rng, im0, false)
+			case 1:
+				o.raise(rng, im0, true)
+			}
+			before := o.ours()
+			limit := o.cpu.T + uint64(rng.Intn(3000))
+			o.io.outs = o.io.outs[:0]
+			z80ex.ResetOuts()
+			stop := o.cpu.Run(limit)
+			stops[stop]++
+			if o.cpu.Halted && stop == StopLimit {
+				halted++
+			}
+			want := StopLimit
+			if theirT < limit {
+				for {
+					theirT += uint64(o.stepOracle())
+					if pc := o.z.Get(z80ex.PC); slices.Contains(traps, pc) {
+						want = StopTrap
+						break
+					}
+					if theirT >= limit {
+						break
+					}
+				}
+			}
+			what := func() string {
+				return fmt.Sprintf("program %d Run(%d) #%d from %s, traps %04X", p, limit, r, before, traps)
+			}
+			if stop != want || o.cpu.T != theirT {
+				o.diffs++
+				t.Errorf("%s: %v at T=%d, oracle %v at T=%d", what(), stop, o.cpu.T, want, theirT)
+				break
+			}
+			o.compare(0, 0, what)
+		}
+		for _, a := range traps {
+			o.cpu.SetTrap(a, false)
+		}
+	}
+	t.Logf("%d Run calls compared (%d stopped at the limit, %d of them halted; %d at a trap), %d differences",
+		o.count, stops[StopLimit], halted, stops[StopTrap], o.diffs)
 }
 
 // BenchmarkOracleSpeed runs the multiply/accumulate workload on z80.CPU and

@@ -182,4 +182,7 @@ func Outs() []Out {
 	return outs
 }
 
+// OutCount is the number of port writes since the last ResetOuts.
+func OutCount() int { return int(C.onOut) }
+
 func ResetOuts() { C.onOut = 0 }
