@@ -1,4 +1,4 @@
-// Package asm is a two-pass Z80 assembler for Zilog mnemonics. Its bytes are
+// Package asm is a Z80 assembler for Zilog mnemonics. Its bytes are
 // those of binutils-z80 and pasmo for every instruction form (the oracle
 // tests prove it), and it accepts the directives a CP/M program needs: labels,
 // EQU/DEFL, ORG, DB/DW/DS, ALIGN, INCLUDE/INCBIN, IF/ELSE/ENDIF, MACRO and
@@ -56,10 +56,11 @@ func (l ErrorList) Error() string {
 
 // Limits that keep hostile or broken sources from running away.
 const (
-	maxErrors     = 20
-	maxIncludes   = 32      // include nesting
-	maxMacroDepth = 64      // macro and REPT nesting
-	maxLines      = 1 << 19 // statements per pass, counting every expansion
+	maxErrors       = 20
+	maxIncludes     = 32      // include nesting
+	maxMacroDepth   = 64      // macro and REPT nesting
+	maxLines        = 1 << 19 // statements per pass, counting every expansion
+	maxLayoutPasses = 8       // passes before the final one
 )
 
 type symKind uint8
@@ -72,7 +73,7 @@ const (
 
 type symbol struct {
 	val   int64
-	known bool // false in pass 1 when the defining expression had a forward reference
+	known bool // false while the defining expression has an unresolved forward reference
 	kind  symKind
 	pass  int // last pass that defined it
 	file  string
@@ -126,8 +127,9 @@ type cond struct {
 
 type assembler struct {
 	opt   Options
-	pass  int
-	pc    int // may run past FFFFh, which is an error
+	pass  int  // 1, 2, ...: numbers the passes, for "defined in this pass"
+	final bool // the last pass: reports undefined symbols, emits, lists
+	pc    int  // may run past FFFFh, which is an error
 	ended bool
 
 	syms   map[string]*symbol
@@ -171,13 +173,23 @@ func Assemble(filename string, src []byte, opt Options) (*Program, error) {
 		files:   map[string][]string{filename: splitLines(src)},
 		errSeen: map[string]bool{},
 	}
-	for a.pass = 1; a.pass <= 2 && !a.stopping; a.pass++ {
-		if a.pass == 2 {
-			// Pass 1 counted the statements and bytes the listing will hold.
+	// Layout passes define the symbols; they repeat while that resolves
+	// more forward references (x EQU y+1 before y EQU end-start before
+	// end:). The final pass checks and emits.
+	unknown := -1
+	for a.pass = 1; !a.stopping; a.pass++ {
+		if a.final {
+			// The last pass counted the statements and bytes to list.
 			a.list = make([]listLine, 0, a.lines)
 			a.listData = make([]byte, 0, max(a.hi-a.lo, 0))
 		}
 		a.run(filename)
+		if a.final {
+			break
+		}
+		n := a.unknownSymbols()
+		a.final = n == 0 || n == unknown || a.pass >= maxLayoutPasses
+		unknown = n
 	}
 	if len(a.errs) > 0 {
 		a.sortErrors()
@@ -321,6 +333,17 @@ func (a *assembler) sortErrors() {
 	})
 }
 
+// unknownSymbols counts the symbols whose value is not known yet.
+func (a *assembler) unknownSymbols() int {
+	n := 0
+	for _, s := range a.syms {
+		if !s.known {
+			n++
+		}
+	}
+	return n
+}
+
 // exprErr reports a parser's error, if any, and says whether there was one.
 func (a *assembler) exprErr(p *exprParser) bool {
 	if p.err == nil {
@@ -339,13 +362,13 @@ func (a *assembler) lookup(p *exprParser, t token) value {
 	name := a.qualify(t.text)
 	s := a.syms[name]
 	if s == nil {
-		if a.pass == 2 {
+		if a.final {
 			p.fail(t.col, "undefined symbol %s", name)
 		}
 		return value{}
 	}
-	if !s.known && a.pass == 2 {
-		p.fail(t.col, "symbol %s is defined from symbols that come later; define them first", name)
+	if !s.known && a.final {
+		p.fail(t.col, "symbol %s has no value: its definition is circular", name)
 	}
 	return value{v: s.val, known: s.known}
 }
@@ -386,11 +409,11 @@ func (a *assembler) define(t token, v value, kind symKind) {
 		a.errorAt(t.col, "%s already defined at %s:%d", name, s.file, s.line)
 		return
 	}
-	// First definition in pass 2 of a symbol from pass 1.
+	// First definition in this pass of a symbol from the previous one.
 	if kind == symLabel && s.val != v.v && len(a.errs) == 0 {
-		a.errorAt(t.col, "label %s moved from %04Xh in pass 1 to %04Xh (a forward reference changed the layout)", name, s.val, v.v)
+		a.errorAt(t.col, "label %s moved from %04Xh in the previous pass to %04Xh (a forward reference changed the layout)", name, s.val, v.v)
 	}
-	*s = symbol{val: v.v, known: true, kind: kind, pass: a.pass, file: a.file, line: a.line}
+	*s = symbol{val: v.v, known: v.known, kind: kind, pass: a.pass, file: a.file, line: a.line}
 }
 
 // emit writes bytes at the current address.
@@ -408,7 +431,7 @@ func (a *assembler) emitByte(c byte) {
 		}
 		return
 	}
-	if a.pass == 2 {
+	if a.final {
 		a.image[a.pc] = c
 		a.listData = append(a.listData, c)
 	}

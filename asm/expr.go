@@ -5,8 +5,9 @@ import (
 	"strings"
 )
 
-// value is the result of an expression. In pass 1 a forward reference is
-// not yet known; its value is 0 and nothing may be checked against it.
+// value is the result of an expression. Before the final pass a forward
+// reference may not be known yet; its value is 0 and nothing may be checked
+// against it.
 type value struct {
 	v     int64
 	known bool

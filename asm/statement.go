@@ -65,7 +65,7 @@ func (a *assembler) statement() {
 	a.stmtPC = a.pc
 	// The listing line goes in first: MACRO and REPT list their bodies.
 	li := len(a.list)
-	if a.pass == 2 {
+	if a.final {
 		a.list = append(a.list, listLine{file: a.file, line: a.line, text: a.text, macro: !a.frames[len(a.frames)-1].isFile, origin: a.frames[0].idx, addr: a.pc, start: len(a.listData), end: len(a.listData)})
 	}
 	var ll listLine
@@ -105,7 +105,7 @@ func (a *assembler) statement() {
 			a.operation(name, toks, oi)
 		}
 	}
-	if a.pass == 2 {
+	if a.final {
 		l := &a.list[li]
 		l.end = len(a.listData)
 		l.hasAddr = ll.hasAddr || l.end > l.start
@@ -409,7 +409,7 @@ func (a *assembler) block() (body []bodyLine, ok bool) {
 		case "endm", "endr":
 			depth--
 		}
-		if a.pass == 2 {
+		if a.final {
 			a.list = append(a.list, listLine{file: a.file, line: a.line, text: a.text, macro: !a.frames[len(a.frames)-1].isFile, origin: a.frames[0].idx})
 		}
 		if depth == 0 {

@@ -127,6 +127,7 @@ func TestDirectives(t *testing.T) {
 		{"align", "\tdb 1\n\talign 4\n\tdb 2\n\talign 4\n", Options{}, 0, []byte{1, 0, 0, 0, 2, 0, 0, 0}},
 		{"colonless label in column 1", "loop\tdjnz loop\n", Options{}, 0, []byte{0x10, 0xFE}},
 		{"mnemonic in column 1", "nop\nhalt\n", Options{}, 0, []byte{0x00, 0x76}},
+		{"forward equ chain", "\tld bc,x\nx equ y+1\ny equ en-st\nst:\tnop\nen:\n", Options{}, 0, []byte{1, 2, 0, 0}},
 		{"label then equ", "x: equ 5\n\tdb x\n", Options{}, 0, []byte{5}},
 		{"assignment", "x = 5\n\tdb x\n", Options{}, 0, []byte{5}},
 		{"indented equ", "\tx equ 7\n\tdb x\n", Options{}, 0, []byte{7}},
@@ -163,7 +164,7 @@ func TestDirectives(t *testing.T) {
 // TestErrorPositions checks file, line and column of errors, and that
 // errors from both passes come out in source order.
 func TestErrorPositions(t *testing.T) {
-	src := "\tnop\n\tld a,256\n  jp nowhere\n\tdb x\nx equ y+1\ny equ 2\n\tld a,(ix+200)\n"
+	src := "\tnop\n\tld a,256\n  jp nowhere\n\tdb x\nx equ y+1\ny equ x\n\tld a,(ix+200)\n"
 	_, err := Assemble("p.asm", []byte(src), Options{})
 	var list ErrorList
 	if !errors.As(err, &list) {
@@ -172,7 +173,9 @@ func TestErrorPositions(t *testing.T) {
 	want := []string{
 		"p.asm:2:7: value 256 (100h) does not fit in a byte",
 		"p.asm:3:6: undefined symbol nowhere",
-		"p.asm:4:5: symbol x is defined from symbols that come later; define them first",
+		"p.asm:4:5: symbol x has no value: its definition is circular",
+		"p.asm:5:7: symbol y has no value: its definition is circular",
+		"p.asm:6:7: symbol x has no value: its definition is circular",
 		"p.asm:7:10: index offset 200 out of range -128..127",
 	}
 	if got := err.Error(); got != strings.Join(want, "\n") {
