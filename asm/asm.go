@@ -1,8 +1,3 @@
-// Package asm is a Z80 assembler for Zilog mnemonics. Its bytes are
-// those of binutils-z80 and pasmo for every instruction form (the oracle
-// tests prove it), and it accepts the directives a CP/M program needs: labels,
-// EQU/DEFL, ORG, DB/DW/DS, ALIGN, INCLUDE/INCBIN, IF/ELSE/ENDIF, MACRO and
-// REPT. Errors carry file:line:col; every error of a run is reported.
 package asm
 
 import (
