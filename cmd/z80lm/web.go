@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"z80lm/cpm"
 	"z80lm/web"
 )
 
@@ -59,11 +60,17 @@ func comFlag(fs interface {
 func newSite(files []string) (*web.Site, error) {
 	progs := builtinPrograms()
 	for _, f := range files {
+		base := filepath.Base(f)
+		if !strings.EqualFold(filepath.Ext(base), ".COM") {
+			return nil, fmt.Errorf("%s: not a .COM file", f)
+		}
 		b, err := os.ReadFile(f)
 		if err != nil {
 			return nil, err
 		}
-		base := filepath.Base(f)
+		if len(b) > cpm.MaxProgram {
+			return nil, fmt.Errorf("%s: %d bytes; a CP/M program must be at most %d bytes", f, len(b), cpm.MaxProgram)
+		}
 		name := strings.ToUpper(strings.TrimSuffix(base, filepath.Ext(base)))
 		p := web.Program{Name: name, Title: base, COM: b}
 		replaced := false
