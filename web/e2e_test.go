@@ -182,6 +182,14 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("%s.COM dropped on the page: %q -> %q, want %q", g.name, g.queries[1], got, g.want[1])
 	}
 
+	// A line starting with "!" ends the program; the page says so.
+	must(t, chromedp.Do(ctx, chromedp.KeyEvent("!"), chromedp.KeyEvent(kb.Enter)))
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.body.dataset.state === "exited" && document.getElementById("screen").textContent.includes("has exited")`,
+		chromedp.WithPollingTimeout(time.Minute)))
+	if err != nil {
+		t.Errorf("after \"!\" the page does not show the program's exit: %v", err)
+	}
+
 	cancel()
 	<-consoleDone
 	for _, m := range console {

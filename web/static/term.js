@@ -26,6 +26,8 @@
   let reply = null;        // {startT, chars, firstT, wall} of the running reply
   let turns = 0, interactive = false;
   const cache = new Map(); // name -> .COM bytes
+  const history = [];      // lines typed, for the arrow keys
+  let recall = 0;          // index into history while recalling
 
   function setState(s) {
     state = s;
@@ -229,6 +231,8 @@
     const text = input.value;
     input.value = "";
     pendingEl.textContent = "";
+    if (text && history[history.length - 1] !== text) history.push(text);
+    recall = history.length;
     if (state === "input") {
       reply = { startT: machT, chars: 0, lineChars: 0, firstT: -1, wall: performance.now() };
     }
@@ -289,9 +293,15 @@
     screen.scrollTop = screen.scrollHeight;
   });
   input.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && !e.isComposing) {
+    if (e.isComposing) return;
+    if (e.key === "Enter") {
       e.preventDefault();
       submit();
+    } else if ((e.key === "ArrowUp" && recall > 0) || (e.key === "ArrowDown" && recall < history.length)) {
+      e.preventDefault();
+      recall += e.key === "ArrowUp" ? -1 : 1;
+      input.value = history[recall] || "";
+      pendingEl.textContent = input.value;
     }
   });
   input.addEventListener("focus", () => term.classList.add("focused"));
