@@ -248,7 +248,6 @@ func instructionForms() []form {
 	return fs
 }
 
-
 // TestFormsCoverEveryOpcode checks that instructionForms, which the oracle
 // tests compare, reaches every opcode of every prefix that has a mnemonic.
 func TestFormsCoverEveryOpcode(t *testing.T) {
