@@ -11,15 +11,15 @@ package z80
 // index.go. The loop is here rather than in Run so that the hot path has
 // one function call per prefixed instruction and none per unprefixed one.
 func (c *CPU) run(limit uint64, busOp int) {
+	var op byte
+	if busOp < 0 {
+		op = c.Mem[c.PC]
+		c.PC++
+	} else {
+		op = byte(busOp)
+	}
 	for {
 		c.intBlocked, c.afterLDAIR = false, false
-		var op byte
-		if busOp < 0 {
-			op = c.Mem[c.PC]
-			c.PC++
-		} else {
-			op, busOp = byte(busOp), -1
-		}
 		c.R = c.R&0x80 | (c.R+1)&0x7F // one M1 cycle
 		var t, t0 int                 // t0: T-states of index prefixes not used
 	dispatch:
@@ -812,12 +812,13 @@ func (c *CPU) run(limit uint64, busOp int) {
 			t = 7
 		default: // 0xFF: RST 38h
 			t = c.rst(0x38)
-
 		}
 		c.T += uint64(t + t0)
 		if c.T >= limit || c.traps[c.PC>>6]&(1<<(c.PC&63)) != 0 || c.nmiLine || c.intLine && c.IFF1 || c.Halted {
 			return
 		}
+		op = c.Mem[c.PC]
+		c.PC++
 	}
 }
 
