@@ -247,3 +247,39 @@ func TestOracleExpressions(t *testing.T) {
 		}
 	}
 }
+
+// TestOracleRangeChecks records how the oracles treat out-of-range operands,
+// where z80lm is stricter than both or follows the Zilog manual: an index
+// displacement is a signed byte (-128..127), as binutils enforces and pasmo
+// does not for +128..+255 (it wraps +128 to 80h) though it rejects -129;
+// an 8-bit immediate must be -128..255,
+// which both oracles only warn about or silently truncate.
+func TestOracleRangeChecks(t *testing.T) {
+	as, objcopy, pasmo := tool(t, "z80-unknown-coff-as"), tool(t, "z80-unknown-coff-objcopy"), tool(t, "pasmo")
+	tests := []struct {
+		line           string
+		gasOK, pasmoOK bool
+	}{
+		{"ld a,(ix+128)", false, true},
+		{"ld a,(iy-129)", false, false},
+		{"ld a,256", true, true},
+		{"jr $+130", false, false},
+	}
+	dir := t.TempDir()
+	run := func(name string, args ...string) bool {
+		cmd := exec.Command(name, args...)
+		cmd.Dir = dir
+		return cmd.Run() == nil
+	}
+	for _, tt := range tests {
+		os.WriteFile(filepath.Join(dir, "r.s"), []byte("\t"+tt.line+"\n"), 0o644)
+		gasOK := run(as, "-march=z80+full", "-o", "r.o", "r.s") && run(objcopy, "-O", "binary", "r.o", "r.bin")
+		pasmoOK := run(pasmo, "r.s", "p.bin")
+		if gasOK != tt.gasOK || pasmoOK != tt.pasmoOK {
+			t.Errorf("%s: binutils accepts %v, pasmo %v; recorded %v, %v", tt.line, gasOK, pasmoOK, tt.gasOK, tt.pasmoOK)
+		}
+		if _, err := Assemble("r.asm", []byte("\t"+tt.line+"\n"), Options{}); err == nil {
+			t.Errorf("%s: z80lm accepts it, want a range error", tt.line)
+		}
+	}
+}
