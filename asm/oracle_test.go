@@ -252,8 +252,8 @@ func TestOracleExpressions(t *testing.T) {
 // where z80lm is stricter than both or follows the Zilog manual: an index
 // displacement is a signed byte (-128..127), as binutils enforces and pasmo
 // does not for +128..+255 (it wraps +128 to 80h) though it rejects -129;
-// an 8-bit immediate must be -128..255,
-// which both oracles only warn about or silently truncate.
+// an 8-bit immediate must be -128..255, which both oracles only warn about
+// or silently truncate.
 func TestOracleRangeChecks(t *testing.T) {
 	as, objcopy, pasmo := tool(t, "z80-unknown-coff-as"), tool(t, "z80-unknown-coff-objcopy"), tool(t, "pasmo")
 	tests := []struct {
