@@ -68,17 +68,17 @@ func (a *assembler) statement() {
 	if a.final {
 		a.list = append(a.list, listLine{file: a.file, line: a.line, text: a.text, macro: !a.frames[len(a.frames)-1].isFile, origin: a.frames[0].idx, addr: a.pc, start: len(a.listData), end: len(a.listData)})
 	}
-	var ll listLine
 	label, oi := a.split(toks)
 	name := opName(toks, oi)
 	if !a.active() {
 		a.skipped(name, toks[oi])
 		return
 	}
-	ll.hasAddr = label != nil
+	hasAddr := label != nil // a label line shows its address
+	var equ *value          // an EQU line shows its value instead
 	switch name {
 	case "equ", "=", "defl":
-		ll.hasAddr = false
+		hasAddr = false
 		if label == nil {
 			a.errorAt(toks[oi].col, "%s needs a name", strings.ToUpper(name))
 			break
@@ -93,10 +93,10 @@ func (a *assembler) statement() {
 			kind = symDefl
 		}
 		a.define(*label, v, kind)
-		ll.value, ll.hasValue = v.v, true
+		equ = &v
 	case "macro":
 		a.defineMacro(label, toks, oi)
-		ll.hasAddr = false
+		hasAddr = false
 	default:
 		if label != nil {
 			a.define(*label, value{v: int64(a.pc), known: true}, symLabel)
@@ -108,8 +108,10 @@ func (a *assembler) statement() {
 	if a.final {
 		l := &a.list[li]
 		l.end = len(a.listData)
-		l.hasAddr = ll.hasAddr || l.end > l.start
-		l.value, l.hasValue = ll.value, ll.hasValue
+		l.hasAddr = hasAddr || l.end > l.start
+		if equ != nil {
+			l.value, l.hasValue = equ.v, true
+		}
 	}
 }
 
