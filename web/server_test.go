@@ -272,3 +272,38 @@ func TestWriteDir(t *testing.T) {
 		t.Errorf("writing into an empty directory: %v", err)
 	}
 }
+
+// Any request target gets a file of the site by its exact name, or an
+// error status; never a panic, never something else.
+func FuzzHandler(f *testing.F) {
+	s, err := NewSite([]Program{{Name: "TEST", Title: "a test", COM: ret}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := s.Handler()
+	for _, seed := range []string{"/", "/index.html", "/../go.mod", "/%2e%2e/x", "/programs/TEST.COM", "//x", "/a?b#c"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, target string) {
+		r, err := http.NewRequest("GET", "http://x"+target, nil)
+		if err != nil {
+			return
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != 200 {
+			if w.Code != 404 {
+				t.Fatalf("GET %q: status %d", target, w.Code)
+			}
+			return
+		}
+		name := strings.TrimPrefix(r.URL.EscapedPath(), "/")
+		if name == "" {
+			name = "index.html"
+		}
+		want, ok := s.File(name)
+		if !ok || !bytes.Equal(w.Body.Bytes(), want) {
+			t.Fatalf("GET %q: 200 with a body that is not the site file %q", target, name)
+		}
+	})
+}
