@@ -202,7 +202,7 @@ func Assemble(filename string, src []byte, opt Options) (*Program, error) {
 }
 
 func splitLines(src []byte) []string {
-	s := string(src)
+	s := strings.TrimPrefix(string(src), "\uFEFF") // a byte order mark some editors write
 	s = strings.TrimSuffix(s, "\n")
 	if s == "" {
 		return nil

@@ -19,6 +19,7 @@ type listLine struct {
 	start, end int // range in Program.listData
 	value      int64
 	hasValue   bool // EQU/DEFL: show the value instead of an address
+	short      bool // DS/ALIGN: show only the first bytes
 }
 
 // listBytesPerLine is how many bytes a listing line shows; longer data
@@ -52,6 +53,9 @@ func (p *Program) Listing() []byte {
 			fmt.Fprintf(&b, "%5d  %04X  %-*s%c %s\n", l.line, l.addr, listBytesPerLine*3, hexBytes(head), mark, l.text)
 		default:
 			fmt.Fprintf(&b, "%5d  %4s  %-*s%c %s\n", l.line, "", listBytesPerLine*3, "", mark, l.text)
+		}
+		if l.short {
+			continue
 		}
 		for i := listBytesPerLine; i < len(data); i += listBytesPerLine {
 			chunk := data[i:min(i+listBytesPerLine, len(data))]

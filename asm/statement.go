@@ -112,6 +112,10 @@ func (a *assembler) statement() {
 		if equ != nil {
 			l.value, l.hasValue = equ.v, true
 		}
+		switch name {
+		case "ds", "defs", "align":
+			l.short = true
+		}
 	}
 }
 

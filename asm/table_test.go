@@ -146,6 +146,7 @@ func TestDirectives(t *testing.T) {
 		{"ifdef sees earlier symbols only", "\tifdef x\n\tdb 1\n\tendif\nx equ 1\n\tifdef x\n\tdb 2\n\tendif\n", Options{}, 0, []byte{2}},
 		{"defl redefined", "v defl 1\n\tdb v\nv defl v*3\n\tdb v\n", Options{}, 0, []byte{1, 3}},
 		{"include and incbin from FS", "\tinclude \"sub/x.inc\"\n\tincbin \"data.bin\"\n", Options{FS: mapFS}, 0, []byte{9, 1, 2, 3, 1, 2, 3}},
+		{"byte order mark", "\uFEFF\tdb 1\n", Options{}, 0, []byte{1}},
 		{"crlf lines", "\tdb 1\r\n\tdb 2\r\n", Options{}, 0, []byte{1, 2}},
 	}
 	for _, tt := range tests {
@@ -245,7 +246,7 @@ func TestSymbols(t *testing.T) {
 }
 
 func TestListing(t *testing.T) {
-	src := "\torg 100h\nn\tequ 5\nstart:\tld a,n\n\tdb 1,2,3,4,5,6\n\tif 0\n\tnop\n\tendif\n"
+	src := "\torg 100h\nn\tequ 5\nstart:\tld a,n\n\tdb 1,2,3,4,5,6\n\tif 0\n\tnop\n\tendif\n\tds 6\n"
 	p := assemble(t, src, Options{})
 	// line(5) addr(4 after 2 spaces) bytes(12 after 2 spaces) mark source
 	want := "; file t.asm\n" +
@@ -256,7 +257,8 @@ func TestListing(t *testing.T) {
 		"       0106  05 06\n" +
 		"    5                      \tif 0\n" +
 		"    6                      \tnop\n" +
-		"    7                      \tendif\n"
+		"    7                      \tendif\n" +
+		"    8  0108  00 00 00 00   \tds 6\n"
 	if got := string(p.Listing()); got != want {
 		t.Errorf("listing\n%s\nwant\n%s", got, want)
 	}
