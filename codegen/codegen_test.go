@@ -295,3 +295,38 @@ func TestBuildErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestInterruptState: the fast kernel disables interrupts while SP walks
+// its lists; the program must leave them as it found them.
+func TestInterruptState(t *testing.T) {
+	m, p := build(t, "guess")
+	for _, ie := range []bool{false, true} {
+		var out bytes.Buffer
+		mc, err := cpm.New(cpm.Config{Program: p.COM, Input: strings.NewReader("is it big\nfly\n!\n"), Output: &out, MaxTStates: 1 << 32})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mc.CPU.IFF1, mc.CPU.IFF2 = ie, ie
+		steps, wrong := 0, 0
+		mc.Hook(uint16(p.Symbols["step_done"]), func(cpu *z80.CPU) {
+			steps++
+			if cpu.IFF1 != ie || cpu.IFF2 != ie {
+				wrong++
+			}
+		})
+		left := false
+		mc.Hook(uint16(p.Symbols["leave"]), func(cpu *z80.CPU) {
+			left = cpu.IFF1 == ie && cpu.IFF2 == ie
+		})
+		if err := mc.Run(); err != nil {
+			t.Fatal(err)
+		}
+		if !left || wrong > 0 || steps == 0 {
+			t.Errorf("interrupts enabled = %v: %d of %d steps ended with another state; at exit as found: %v", ie, wrong, steps, left)
+		}
+		want := "> is it big\r\r\n" + reference(m, "is it big") + "\r\n> fly\r\r\n" + reference(m, "fly") + "\r\n> !\r\r\n"
+		if out.String() != want {
+			t.Errorf("printed %q, want %q", out.String(), want)
+		}
+	}
+}

@@ -75,7 +75,7 @@ func (g *generator) kernelList() string {
 	return strings.Join(s, ", ")
 }
 
-// code writes fwd_init, fwd_reset and fwd_step.
+// code writes fwd_init, fwd_reset, fwd_step and the finalisers.
 func (g *generator) code() {
 	m := g.m
 	n := len(m.Layers)
@@ -92,42 +92,44 @@ func (g *generator) code() {
 		g.f("        ; the query half of layer 1 stays fixed for the whole reply:\n")
 		g.f("        ; qacc = bias + the query buckets' columns\n")
 		g.f("        ld hl,b1\n        ld de,qacc*256\n        ld bc,%d\n        call setacc\n", m.Layers[0].Out)
-		g.scatterCall(1, "qlist", "xpage", "qacc")
+		g.scatterCall("q", 1, "qlist", "qcount", "xpage", "qacc")
 	}
 	g.f("        ret\n\n")
 
 	g.f("; fwd_step: one forward pass over x; the logits end in page logpage.\nfwd_step:\n")
 	for k, l := range m.Layers {
-		prev := "xpage"
-		list := fmt.Sprintf("nz%d", k)
+		prev, list, count := "xpage", fmt.Sprintf("nz%d", k), fmt.Sprintf("nz%dc", k)
 		if k > 0 {
 			prev = fmt.Sprintf("acc%d", k)
 		}
+		acc := fmt.Sprintf("acc%d", k+1)
 		g.f("layer%d:                         ; %d -> %d, %s\n", k+1, l.In, l.Out, g.kernels[k])
 		switch {
 		case k == 0 && g.kernels[k] == Scatter:
 			g.f("        ld hl,qacc*256          ; acc = bias + query half\n")
 			g.f("        ld de,acc1*256\n        ld bc,%d\n        call cppair\n", l.Out)
-			g.scatterCall(1, "clist", "xpage", "acc1")
+			g.scatterCall("c", 1, "clist", "ccount", "xpage", acc)
 		case g.kernels[k] == Scatter:
 			g.setacc(k)
-			g.scatterCall(k+1, list, prev, fmt.Sprintf("acc%d", k+1))
+			g.scatterCall("", k+1, list, count, prev, acc)
 		default:
 			g.setacc(k)
 			g.f("        ld a,%s\n        ld (cp_xpage),a\n", prev)
-			g.f("        ld a,acc%d\n        ld (cp_apage),a\n", k+1)
+			g.f("        ld a,%s\n        ld (cp_apage),a\n", acc)
 			g.f("        ld a,%d\n        ld (cp_in),a\n", l.In&255)
 			g.f("        ld a,%d\n        ld (cp_out),a\n", l.Out&255)
 			g.f("        ld ix,w%d\n        call compact\n", k+1)
 		}
-		g.f("        ld h,acc%d\n        ld b,%d\n        ld c,%d\n", k+1, l.Out&255, l.Shift)
+		g.f("        ld h,%s\n        ld b,%d\n", acc, l.Out&255)
 		if k < n-1 {
-			g.f("        ld ix,nz%d+2\n        call fin_relu\n", k+1)
+			g.f("        ld de,nz%d*256\n        call fin_relu%d\n", k+1, l.Shift)
+			g.f("        ld hl,nz%dc\n        ld a,%s\n        call nzcount\n", k+1, acc)
 		} else {
-			g.f("        call fin_last\n")
+			g.f("        call fin_last%d\n", l.Shift)
 		}
 	}
-	g.f("        ret\n")
+	g.f("        ret\n\n")
+	g.finalisers()
 }
 
 func (g *generator) setacc(k int) {
@@ -135,12 +137,91 @@ func (g *generator) setacc(k int) {
 		k+1, k+1, g.m.Layers[k].Out)
 }
 
-func (g *generator) scatterCall(layer int, list, xpage, apage string) {
-	g.f("        ld hl,%s\n        ld (sc_list),hl\n", list)
-	g.f("        ld a,%s\n        ld (sc_xpage),a\n", xpage)
-	g.f("        ld a,ptr%d\n        ld (sc_ppage),a\n", layer)
-	g.f("        ld a,%s\n        ld (sc_apage),a\n", apage)
-	g.f("        call scatter\n")
+// scatterCall adds the columns of the inputs in list (count in the word
+// at count) to the accumulator at apage.
+func (g *generator) scatterCall(tag string, layer int, list, count, xpage, apage string) {
+	skip := fmt.Sprintf("sc%d%s_none", layer, tag)
+	g.f("        ld hl,(%s)\n        ld a,h\n        or l\n        jr z,%s\n        ld b,l                  ; 256 inputs: B = 0\n", count, skip)
+	g.f("        ld a,ptr%d\n        ld (sc_pp+1),a\n", layer)
+	g.f("        ld a,%s\n        ld (sc_xp+1),a\n", xpage)
+	g.f("        ld a,%s\n        ld (sc_ap+1),a\n", apage)
+	g.f("        ld hl,%s*256\n        call scatter\n%s:\n", list, skip)
+}
+
+// finalisers writes the shift (and ReLU) routines for the shifts the
+// model uses: the shift is unrolled, so each shift gets its own routine.
+func (g *generator) finalisers() {
+	n := len(g.m.Layers)
+	done := map[string]bool{}
+	for k, l := range g.m.Layers {
+		s := l.Shift
+		if k < n-1 && !done[fmt.Sprint("r", s)] {
+			done[fmt.Sprint("r", s)] = true
+			g.f(`; fin_relu%[1]d: out = max(acc >> %[1]d, 0) in place for B entries (0 = 256)
+; of the table at page H; lists the non-zero outputs from DE (page
+; aligned) and leaves E = their number mod 256.
+; Per entry: 72 T when negative, %[2]d T when positive.
+fin_relu%[1]d:
+        ld l,0
+fr%[1]d_lp: inc h                   ;  4
+        ld a,(hl)               ;  7 high byte
+        dec h                   ;  4
+        or a                    ;  4
+        jp m,fr%[1]d_neg           ; 10 negative: ReLU gives 0
+        ld c,a                  ;  4
+        ld a,(hl)               ;  7 CA = acc
+`, s, 95+12*int(s))
+			for range s {
+				g.f("        srl c                   ;  8 positive: a logical shift is the floor\n        rra                     ;  4\n")
+			}
+			g.f(`        ld (hl),a               ;  7
+        inc h                   ;  4
+        ld (hl),c               ;  7
+        dec h                   ;  4
+        or c                    ;  4
+        jr z,fr%[1]d_next          ; 12/7
+        ld a,l                  ;  4
+        ld (de),a               ;  7 list it
+        inc e                   ;  4
+fr%[1]d_next:
+        inc l                   ;  4
+        djnz fr%[1]d_lp            ; 13
+        ret
+fr%[1]d_neg:
+        xor a
+        ld (hl),a
+        inc h
+        ld (hl),a
+        dec h
+        inc l
+        djnz fr%[1]d_lp
+        ret
+
+`, s)
+		}
+		if k == n-1 {
+			g.f(`; fin_last%[1]d: out = acc >> %[1]d (arithmetic) in place for B entries
+; (0 = 256) of the table at page H: the logits.
+fin_last%[1]d:
+        ld l,0
+fl%[1]d_lp: inc h
+        ld c,(hl)
+        dec h
+        ld a,(hl)               ; CA = acc
+`, s)
+			for range s {
+				g.f("        sra c\n        rra\n")
+			}
+			g.f(`        ld (hl),a
+        inc h
+        ld (hl),c
+        dec h
+        inc l
+        djnz fl%[1]d_lp
+        ret
+`, s)
+		}
+	}
 }
 
 // data writes the biases, the weights in each layer's kernel format and
@@ -157,11 +238,12 @@ func (g *generator) data() {
 		g.db(lo)
 		g.db(hi)
 		if g.kernels[k] == Scatter {
-			g.f("cols%d:                          ; per input: n+1, n-1, rows of +1, rows of -1 (-2 twice)\n", k+1)
+			g.f("cols%d:                          ; per input: n+1, rows of +1, n-1, rows of -1 (-2 twice)\n", k+1)
 			for i := 0; i < l.In; i++ {
 				plus, minus := column(&l, i)
-				g.f("        db %d,%d                 ; input %d\n", len(plus), len(minus), i)
+				g.f("        db %d                    ; input %d\n", len(plus), i)
 				g.db(plus)
+				g.f("        db %d\n", len(minus))
 				g.db(minus)
 			}
 		} else {
@@ -197,6 +279,7 @@ func (g *generator) bss(end int) int {
 	g.f("; ---- data above the program (not in the file; placed after progend) ----\n")
 	g.f("; split tables: low bytes in one page, high bytes in the next\n")
 	eq := func(name string, v int, comment string) { g.f("%-7s equ %d%s\n", name, v, comment) }
+	var lists []string
 	eq("xpage", page, "             ; x: 128 query + 128 context inputs")
 	page += 2
 	if g.kernels[0] == Scatter {
@@ -213,25 +296,32 @@ func (g *generator) bss(end int) int {
 			page += 2
 		}
 	}
+	list := func(name, count, comment string) {
+		eq(name, page, comment)
+		page++
+		lists = append(lists, count)
+	}
+	list("qlist", "qcount", "             ; non-zero query inputs")
+	list("clist", "ccount", "             ; non-zero context inputs")
+	for k := 1; k < n; k++ {
+		list(fmt.Sprintf("nz%d", k), fmt.Sprintf("nz%dc", k), fmt.Sprintf("             ; non-zero outputs of layer %d", k))
+	}
 	a := page * 256
 	alloc := func(name string, size int, comment string) {
 		eq(name, a, comment)
 		a += size
 	}
-	alloc("qlist", 258, " ; non-zero query inputs")
-	alloc("clist", 258, " ; non-zero context inputs")
-	for k := 1; k < n; k++ {
-		alloc(fmt.Sprintf("nz%d", k), 258, fmt.Sprintf(" ; non-zero outputs of layer %d", k))
-	}
 	alloc("linebuf", 258, " ; BDOS 10 buffer")
 	alloc("window", 8, " ; the last 8 reply characters, lower case")
+	for _, c := range lists {
+		alloc(c, 2, "")
+	}
 	for _, v := range []struct {
 		name string
 		size int
 	}{
 		{"savesp", 2}, {"clobber", 1}, {"nreply", 1}, {"ec_left", 1}, {"ec_seed", 1},
-		{"sc_list", 2}, {"sc_left", 2}, {"sc_next", 2}, {"sc_xpage", 1}, {"sc_ppage", 1},
-		{"sc_apage", 1}, {"sc_np", 1}, {"sc_nm", 1}, {"sc_vhi", 1},
+		{"sc_sp", 2},
 		{"cp_o", 1}, {"cp_xpage", 1}, {"cp_apage", 1}, {"cp_in", 1}, {"cp_out", 1},
 	} {
 		alloc(v.name, v.size, "")

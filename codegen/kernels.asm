@@ -112,145 +112,161 @@ cp_next:
         jr nz,cp_row
         ret
 
-; scatter: acc += x[i] * (column i of W) for every input i in the list at
-; sc_list (all listed x[i] are non-zero). Column i, found through the
-; pointer table at page sc_ppage: n_plus, n_minus, the rows of its +1
-; weights, the rows of its -1 weights (a -2 weight is listed there twice).
-; sc_xpage: page of x; sc_apage: page of acc.
+; scatter: acc += x[i] * (column i of W) for every input i listed at HL
+; (page aligned, B entries, 0 = 256; every listed x[i] is non-zero).
+; The caller patches the pages: sc_pp the column pointer table, sc_xp x,
+; sc_ap the accumulator. Column i: n_plus, the rows of its +1 weights,
+; n_minus, the rows of its -1 weights (a -2 weight is listed twice).
+;
+; The row lists are walked with SP: one POP fetches two rows in 10 T. An
+; interrupt would push onto the lists, so interrupts are disabled meanwhile
+; and re-enabled at the end if they were enabled; no CALL or PUSH until
+; SP is restored. The list of inputs and its count live in HL' and B'.
 scatter:
-        ld hl,(sc_list)
-        ld e,(hl)
-        inc hl
-        ld d,(hl)               ; DE = number of inputs listed
-        inc hl
-        ld a,d
-        or e
-        ret z
-        ld (sc_left),de
-sc_col: ld a,(hl)               ; A = input index i
-        inc hl
-        ld (sc_next),hl
-        ld l,a
-        ld a,(sc_ppage)
-        ld h,a
-        ld e,(hl)
-        inc h
-        ld d,(hl)               ; DE -> column i
-        ld a,(sc_xpage)
-        ld h,a
-        ld c,(hl)
-        inc h
-        ld b,(hl)               ; BC = x[i]
-        ex de,hl                ; HL -> column i
-        ld a,(hl)
-        ld (sc_np),a
-        inc hl
-        ld a,(hl)
-        ld (sc_nm),a
-        inc hl                  ; HL -> the +1 rows
-        ld a,(sc_apage)
-        ld d,a                  ; D = acc low page
-        ld a,b
+        push bc
+        push hl
+        exx
+        pop hl                  ; HL' -> inputs
+        pop bc                  ; B' = how many
+        ld a,i                  ; P/V = IFF2: were interrupts enabled?
+        jp pe,sc_on
+        ld a,i                  ; read again: an interrupt taken during
+        jp pe,sc_on             ; LD A,I clears P/V on an NMOS Z80
+        xor a                   ; NOP: leave them disabled
+        jr sc_off
+sc_on:  ld a,0FBh               ; EI
+sc_off: ld (sc_rest),a
+        di
+        ld (sc_sp),sp
+sc_col: ld a,(hl)               ;  7 A = input index i
+        inc l                   ;  4
+        exx                     ;  4
+        ld l,a                  ;  4
+sc_pp:  ld h,0                  ;  7 (patched) column pointer table
+        ld e,(hl)               ;  7
+        inc h                   ;  4
+        ld d,(hl)               ;  7 DE -> column i
+sc_xp:  ld h,0                  ;  7 (patched) x
+        ld c,(hl)               ;  7
+        inc h                   ;  4
+        ld a,(hl)               ;  7 C = low byte, A = high byte of x
+        ex de,hl                ;  4 HL -> column i
+        or a                    ;  4
+        jp nz,sc_wide           ; 10
+        ld b,(hl)               ;  7 0 < x < 256: +x adds C with a carry
+        inc hl                  ;  6 into the high byte
+        ld sp,hl                ;  6 SP -> the +1 rows
+sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
+        srl b                   ;  8 B = pairs of rows
+        jr c,ap_odd             ;  7
+        jr z,ap_done            ;  7 no rows
+ap_lp:  pop de                  ; 10 two rows
+        ld l,e                  ;  4
+        ld a,(hl)               ;  7
+        add a,c                 ;  4
+        ld (hl),a               ;  7
+        jr c,ap_c1              ;  7 carry: out of line (+34 T)
+ap_r1:  ld l,d                  ;  4
+        ld a,(hl)               ;  7
+        add a,c                 ;  4
+        ld (hl),a               ;  7
+        jr c,ap_c2              ;  7
+ap_r2:  djnz ap_lp              ; 13 = 81 T a pair
+ap_done:
+        dec sp
+        pop af                  ; A = n_minus, SP -> the -1 rows
         or a
-        jr nz,sc_wide
-        ld a,(sc_np)            ; 0 < x < 256: +x has high byte 00h
-        or a                    ; and -x has high byte FFh
-        jr z,sc_s1
-        ld b,a
-        call add_pos
-sc_s1:  ld a,(sc_nm)
-        or a
-        jr z,sc_end
+        jr z,sc_next
         ld b,a
         xor a
         sub c
-        ld c,a                  ; C = low byte of -x
-        call add_neg
-        jr sc_end
-sc_wide:                        ; x >= 256: full 16-bit adds
-        ld a,(sc_np)
+        ld c,a                  ; -x adds C = low byte of -x and a borrow
+        srl b                   ; from the high byte unless that carries
+        jr c,ng_odd
+ng_lp:  pop de                  ; as above
+        ld l,e
+        ld a,(hl)
+        add a,c
+        ld (hl),a
+        jr nc,ng_b1
+ng_r1:  ld l,d
+        ld a,(hl)
+        add a,c
+        ld (hl),a
+        jr nc,ng_b2
+ng_r2:  djnz ng_lp
+sc_next:
+        exx
+        djnz sc_col
+        ld sp,(sc_sp)
+sc_rest:
+        nop                     ; (patched) EI if interrupts were enabled
+        ret
+ap_odd: inc b                   ; an odd row first: step back a byte so
+        dec sp                  ; that POP puts it in D
+        pop de
+        jp ap_r1
+ng_odd: inc b
+        dec sp
+        pop de
+        jp ng_r1
+ap_c1:  inc h                   ; carry into the high byte
+        inc (hl)
+        dec h
+        jp ap_r1
+ap_c2:  inc h
+        inc (hl)
+        dec h
+        jp ap_r2
+ng_b1:  inc h                   ; no carry: borrow from the high byte
+        dec (hl)
+        dec h
+        jp ng_r1
+ng_b2:  inc h
+        dec (hl)
+        dec h
+        jp ng_r2
+sc_wide:                        ; x >= 256: full 16-bit adds, on the stack
+        ld sp,(sc_sp)
+        ld (aw_hi+1),a
+        ld a,(sc_ap+1)
+        ld d,a
+        ld a,(hl)
+        inc hl
         or a
-        jr z,sc_w1
-        push bc
-        ld a,b
-        ld (sc_vhi),a
-        ld a,(sc_np)
         ld b,a
-        call add16
-        pop bc
-sc_w1:  ld a,(sc_nm)
+        call nz,add_w           ; +x
+        ld a,(hl)
+        inc hl
         or a
-        jr z,sc_end
-        xor a                   ; BC = -x
+        jr z,sc_next
+        ld b,a
+        ld a,(aw_hi+1)          ; -x = (NOT x) + 1
+        cpl
+        ld (aw_hi+1),a
+        xor a
         sub c
         ld c,a
-        sbc a,a
-        sub b
-        ld (sc_vhi),a
-        ld a,(sc_nm)
-        ld b,a
-        call add16
-sc_end: ld hl,(sc_left)
-        dec hl
-        ld (sc_left),hl
-        ld a,h
-        or l
-        ret z
-        ld hl,(sc_next)
-        jr sc_col
+        jr nz,sc_w1             ; low byte 0: the +1 carries into the high byte
+        ld a,(aw_hi+1)
+        inc a
+        ld (aw_hi+1),a
+sc_w1:  call add_w
+        jr sc_next
 
-; add_pos: acc[row] += C (high byte 0) for the B rows listed at HL.
-; D = acc low page. 56 T a row, 26 T more when the low byte carries.
-add_pos:
-ap_lp:  ld e,(hl)               ;  7 E = row
-        inc hl                  ;  6
-        ld a,(de)               ;  7
-        add a,c                 ;  4
-        ld (de),a               ;  7
-        jr nc,ap_nc             ; 12/7
-        inc d                   ;  4 carry into the high byte
-        ld a,(de)               ;  7
-        inc a                   ;  4
-        ld (de),a               ;  7
-        dec d                   ;  4
-ap_nc:  djnz ap_lp              ; 13
-        ret
-
-; add_neg: acc[row] += FF00h + C for the B rows listed at HL: the high
-; byte drops by one unless the low byte carries. D = acc low page.
-add_neg:
-ng_lp:  ld e,(hl)               ;  7
-        inc hl                  ;  6
-        ld a,(de)               ;  7
-        add a,c                 ;  4
-        ld (de),a               ;  7
-        jr c,ng_c               ; 12/7
-        inc d                   ;  4
-        ld a,(de)               ;  7
-        dec a                   ;  4
-        ld (de),a               ;  7
-        dec d                   ;  4
-ng_c:   djnz ng_lp              ; 13
-        ret
-
-; add16: acc[row] += (sc_vhi)*256 + C for the B rows listed at HL, in two
-; passes: low bytes with their carries, then the high bytes.
-add16:  push hl
-        push bc
-        call add_pos
-        pop bc
-        ex (sp),hl              ; HL -> the rows again, end on the stack
-        ld a,(sc_vhi)
-        ld c,a
-        inc d
-a16_lp: ld e,(hl)
+; add_w: acc[row] += x for the B rows listed at HL; x = (aw_hi+1)*256 + C
+; (the high byte patched into the ADC). D = acc low page.
+add_w:  ld e,(hl)
         inc hl
         ld a,(de)
         add a,c
         ld (de),a
-        djnz a16_lp
+        inc d
+        ld a,(de)
+aw_hi:  adc a,0                 ; (patched) high byte of x
+        ld (de),a
         dec d
-        pop hl                  ; HL -> after the rows
+        djnz add_w
         ret
 
 ; build_ptrs: fill the column pointer table of a scatter layer.
@@ -263,80 +279,36 @@ bp_lp:  ld a,l
         ld a,h
         ld (de),a
         dec d
-        ld a,(hl)               ; n_plus
-        inc hl
         push bc
-        ld c,(hl)               ; n_minus
-        inc hl
+        ld c,(hl)               ; skip n_plus and the rows
         ld b,0
+        inc hl
         add hl,bc
-        ld c,a
+        ld c,(hl)               ; skip n_minus and the rows
+        inc hl
         add hl,bc
         pop bc
         inc e
         djnz bp_lp
         ret
 
-; fin_relu: out = max(acc >> C, 0) in place for B entries (0 = 256) of the
-; table at page H; lists the non-zero outputs for the next layer's scatter.
-; in: IX -> the list's first entry (the count word precedes it)
-fin_relu:
-        ld l,0
-        push ix
-fr_lp:  inc h
-        ld a,(hl)               ; high byte
-        dec h
-        or a
-        jp m,fr_neg             ; negative stays negative when shifted: 0
-        ld d,a
-        ld e,(hl)
-        ld a,c
-        or a
-        jr z,fr_sh0
-fr_sh:  sra d                   ; floor division by 2
-        rr e
-        dec a
-        jr nz,fr_sh
-fr_sh0: ld (hl),e
-        inc h
-        ld (hl),d
-        dec h
-        ld a,d
-        or e
-        jr z,fr_next
-        ld (ix+0),l             ; non-zero: list it
-        inc ix
-        jr fr_next
-fr_neg: xor a
-        ld (hl),a
-        inc h
-        ld (hl),a
-        dec h
-fr_next:
-        inc l
-        djnz fr_lp
-        pop de
-        dec de
-        dec de                  ; DE -> the list
-        jp listlen
-
-; fin_last: out = acc >> C (arithmetic) in place for B entries (0 = 256)
-; of the table at page H: the logits.
-fin_last:
-        ld l,0
-fl_lp:  ld e,(hl)
-        inc h
-        ld d,(hl)
-        ld a,c
-        or a
-        jr z,fl_sh0
-fl_sh:  sra d
-        rr e
-        dec a
-        jr nz,fl_sh
-fl_sh0: ld (hl),d
-        dec h
+; nzcount: store the length of a list of non-zero outputs in the count
+; word at HL. E = entries mod 256; 0 means none or all 256, told apart by
+; output 0 of the table at page A.
+nzcount:
         ld (hl),e
-        inc l
-        djnz fl_lp
+        inc hl
+        ld (hl),0
+        ld d,a
+        ld a,e
+        or a
+        ret nz
+        ld e,a                  ; DE -> output 0
+        ld a,(de)
+        inc d
+        ex de,hl
+        or (hl)
+        ex de,hl
+        ret z                   ; output 0 is zero: the list is empty
+        ld (hl),1               ; all 256
         ret

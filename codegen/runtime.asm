@@ -8,7 +8,8 @@
 ;
 ; Vectors live in 256-byte-aligned split tables: value i has its low byte at
 ; page*256+i and its high byte at (page+1)*256+i, so an index is an address.
-; Lists of non-zero entries are "dw count" followed by the indices.
+; Lists of non-zero entries: the indices from the start of a page, and
+; their number in a separate count word.
 
 bdos    equ 0005h               ; CP/M entry point
 topptr  equ 0006h               ; address of the BDOS = first byte above the TPA
@@ -81,8 +82,8 @@ init:   ld hl,xpage*256         ; 512 bytes of x (low and high pages)
         ld (hl),0
         ldir
         ld hl,0
-        ld (qlist),hl
-        ld (clist),hl
+        ld (qcount),hl
+        ld (ccount),hl
         ld a,255
         ld (linebuf),a          ; BDOS 10 buffer capacity
         jp fwd_init
@@ -164,45 +165,35 @@ xa_old: ld a,(hl)
         inc (hl)
         ret
 
-; xclear: zero the x entries named by the list at HL and empty the list.
-; The encoder lists hold fewer than 256 entries, so the count's low byte
-; is the count.
-xclear: push hl
-        ld b,(hl)               ; B = count
-        inc hl
-        inc hl
-        ld a,b
-        or a
-        jr z,xc_done
-xc_lp:  ld e,(hl)               ; E = index into x
-        inc hl
-        ld d,xpage
+; xclear: zero the x entries named by a list and empty the list.
+; in: HL -> the list's count word, D = the list's page (encoder lists
+; hold fewer than 256 entries, so the count's low byte is the count)
+xclear: ld b,(hl)               ; B = count
         xor a
-        ld (de),a
-        inc d
-        ld (de),a
+        ld (hl),a
+        inc hl
+        ld (hl),a               ; empty now
+        or b
+        ret z
+        ld e,0                  ; DE -> the entries
+xc_lp:  ld a,(de)               ; A = index into x
+        ld l,a
+        ld h,xpage
+        ld (hl),0
+        inc h
+        ld (hl),0
+        inc e
         djnz xc_lp
-xc_done:
-        pop hl
-        xor a
-        ld (hl),a
-        inc hl
-        ld (hl),a
         ret
 
-; listlen: store the length of the list being built: IX -> next free slot,
-; DE -> the list (its count word).
+; listlen: store the length of the list being built at IX (page aligned,
+; fewer than 256 entries) in the count word at HL.
 listlen:
         push ix
-        pop hl
-        or a
-        sbc hl,de
-        dec hl
-        dec hl                  ; HL = entries
-        ex de,hl
+        pop de
         ld (hl),e
         inc hl
-        ld (hl),d
+        ld (hl),0
         ret
 
 ; encq: the query half of x. Counts the trigrams of " "+lower(text)+" "
@@ -211,13 +202,15 @@ listlen:
 ; in: HL -> text, B = length (already trimmed)
 encq:   push hl
         push bc
-        ld hl,qlist
+        ld hl,qcount
+        ld d,qlist
         call xclear
-        ld hl,clist
+        ld hl,ccount
+        ld d,clist
         call xclear
         pop bc
         pop hl
-        ld ix,qlist+2
+        ld ix,qlist*256
         ld a,b
         or a
         jr z,eq_done            ; "  " has no trigram
@@ -250,15 +243,16 @@ eq_c3:  push hl
         or a
         jr nz,eq_lp
 eq_done:
-        ld de,qlist
+        ld hl,qcount
         jp listlen
 
 ; encc: the context half of x from the 8-character window: every 1-, 2-
 ; and 3-gram at position i hashes from the seed 7*i; bucket 128 + h mod 128.
 ; The buckets used are listed in clist (at most 21).
-encc:   ld hl,clist
+encc:   ld hl,ccount
+        ld d,clist
         call xclear
-        ld ix,clist+2
+        ld ix,clist*256
         ld b,1                  ; B = gram length n
 ec_n:   ld a,9
         sub b
@@ -289,7 +283,7 @@ ec_h:   call mul31              ; h = h*31 + c, n times (C destroyed)
         ld a,b
         cp 4
         jr nz,ec_n
-        ld de,clist
+        ld hl,ccount
         jp listlen
 
 ; answer: print the reply to the query at HL (B bytes, untrimmed), cut
