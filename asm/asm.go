@@ -134,6 +134,7 @@ type assembler struct {
 	frames []*frame
 	conds  []cond
 	files  map[string][]string // source lines per file, read once
+	bins   map[string][]byte   // INCBIN contents, read once
 
 	// position of the statement being assembled
 	file   string
@@ -166,6 +167,7 @@ func Assemble(filename string, src []byte, opt Options) (*Program, error) {
 		syms:    map[string]*symbol{},
 		macros:  map[string]*macro{},
 		files:   map[string][]string{filename: splitLines(src)},
+		bins:    map[string][]byte{},
 		errSeen: map[string]bool{},
 	}
 	// Layout passes define the symbols; they repeat while that resolves
@@ -411,20 +413,23 @@ func (a *assembler) define(t token, v value, kind symKind) {
 	*s = symbol{val: v.v, known: v.known, kind: kind, pass: a.pass, file: a.file, line: a.line}
 }
 
-// emit writes bytes at the current address.
+// emit writes bytes at the current address, up to FFFFh.
 func (a *assembler) emit(b ...byte) {
 	for _, c := range b {
-		a.emitByte(c)
+		if !a.emitByte(c) {
+			return
+		}
 	}
 }
 
-func (a *assembler) emitByte(c byte) {
+// emitByte writes one byte; false (after an error) beyond FFFFh.
+func (a *assembler) emitByte(c byte) bool {
 	if a.pc > 0xFFFF {
 		if !a.overflow {
 			a.overflow = true
 			a.errorAt(1, "code runs past FFFFh")
 		}
-		return
+		return false
 	}
 	if a.final {
 		a.image[a.pc] = c
@@ -433,6 +438,7 @@ func (a *assembler) emitByte(c byte) {
 	a.lo = min(a.lo, a.pc)
 	a.hi = max(a.hi, a.pc+1)
 	a.pc++
+	return true
 }
 
 // resolvePath names a file of INCLUDE or INCBIN relative to the including file.

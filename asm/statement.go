@@ -189,8 +189,7 @@ func (a *assembler) operation(name string, toks []token, oi int) {
 			a.errorAt(t.col, "ALIGN boundary %d out of range 1..65536", v.v)
 			return
 		}
-		for a.pc%int(v.v) != 0 && a.pc <= 0xFFFF {
-			a.emitByte(0)
+		for a.pc%int(v.v) != 0 && a.emitByte(0) {
 		}
 	case "include", "incbin":
 		f := p.next()
@@ -254,9 +253,7 @@ func (a *assembler) defb(p *exprParser) {
 		if t.kind == tStr {
 			if n := p.toks[p.pos+1]; n.kind == tEOL || isOp(n, ",") {
 				p.next()
-				for i := 0; i < len(t.text); i++ {
-					a.emitByte(t.text[i])
-				}
+				a.emit([]byte(t.text)...)
 				if !a.listSep(p) {
 					return
 				}
@@ -302,20 +299,20 @@ func (a *assembler) defs(p *exprParser, t token) {
 		return
 	}
 	b := a.byteVal(fill, fillCol)
-	for i := int64(0); i < n.v && a.pc <= 0xFFFF; i++ {
-		a.emitByte(b)
-	}
-	if a.pc > 0xFFFF && n.v > 0 {
-		a.emitByte(0) // reports the overflow
+	for i := int64(0); i < n.v && a.emitByte(b); i++ {
 	}
 }
 
 func (a *assembler) incbin(f token) {
 	p := a.resolvePath(f.text)
-	b, err := a.readFile(p)
-	if err != nil {
-		a.errorAt(f.col, "cannot read %s: %v", f.text, err)
-		return
+	b, ok := a.bins[p]
+	if !ok {
+		var err error
+		if b, err = a.readFile(p); err != nil {
+			a.errorAt(f.col, "cannot read %s: %v", f.text, err)
+			return
+		}
+		a.bins[p] = b
 	}
 	if len(b) > 0x10000 {
 		a.errorAt(f.col, "%s is larger than 64 KB", f.text)

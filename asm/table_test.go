@@ -229,6 +229,15 @@ func TestCodePastFFFF(t *testing.T) {
 	}
 }
 
+func TestIncbinPastFFFFStops(t *testing.T) {
+	fsys := fstest.MapFS{"big.bin": {Data: make([]byte, 0x8000)}}
+	src := "\trept 65535\n\tincbin \"big.bin\"\n\tds 8000h\n\talign 8000h\n\tendr\n"
+	_, err := Assemble("big.asm", []byte(src), Options{FS: fsys})
+	if err == nil || !strings.Contains(err.Error(), "big.asm:2:1: code runs past FFFFh") {
+		t.Fatalf("got %v", err)
+	}
+}
+
 func TestSymbols(t *testing.T) {
 	p := assemble(t, "\torg 100h\nmain:\tnop\n.loop:\tjr .loop\nn equ 5\nend2:\n", Options{})
 	want := map[string]int{"main": 0x100, "main.loop": 0x101, "n": 5, "end2": 0x103}
