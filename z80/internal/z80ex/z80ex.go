@@ -5,6 +5,7 @@ package z80ex
 /*
 #cgo LDFLAGS: -lz80ex
 #include <stdint.h>
+#include <time.h>
 #include <string.h>
 #include <z80ex/z80ex.h>
 
@@ -69,6 +70,13 @@ static int ostep(Z80EX_CONTEXT *c) {
 	}
 }
 
+// othreadNS is the CPU time this thread has used, in nanoseconds.
+static int64_t othreadNS(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 // orun steps until at least limit T-states have passed (benchmark).
 static uint64_t orun(Z80EX_CONTEXT *c, uint64_t limit) {
 	uint64_t t = 0;
@@ -80,6 +88,7 @@ import "C"
 
 import (
 	"errors"
+	"time"
 	"unsafe"
 )
 
@@ -166,6 +175,11 @@ func (c *CPU) Step() int { return int(C.ostep(c.ctx)) }
 // Run steps until at least limit T-states have passed, all in C, and
 // returns the T-states run.
 func (c *CPU) Run(limit uint64) uint64 { return uint64(C.orun(c.ctx, C.uint64_t(limit))) }
+
+// ThreadCPUTime is the CPU time used by the calling OS thread: speed figures
+// based on it do not depend on how busy the host is (lock the goroutine to
+// its thread while measuring).
+func ThreadCPUTime() time.Duration { return time.Duration(C.othreadNS()) }
 
 // Out is one port write.
 type Out struct {
