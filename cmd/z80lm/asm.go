@@ -19,7 +19,7 @@ func runAsm(args []string) error {
 	c := commands["asm"]
 	fs := newFlags(c)
 	out := fs.String("out", "", "write the binary to `FILE.BIN`")
-	org := fs.String("org", "0", "initial origin `N` (decimal, 0x.. or ..h; ORG in the source overrides it)")
+	org := fs.String("org", "0", "initial origin `N` (decimal, 0x.., $.. or ..h; ORG in the source overrides it)")
 	lst := fs.String("lst", "", "write a listing to `FILE.LST`")
 	sym := fs.String("sym", "", "write the symbols, sorted by address, to `FILE.SYM`")
 	pos, err := parseFlags(c, fs, args)
