@@ -157,21 +157,36 @@ sc_xp:  ld h,0                  ;  7 (patched) x
         inc hl                  ;  6 into the high byte
         ld sp,hl                ;  6 SP -> the +1 rows
 sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
-        srl b                   ;  8 B = pairs of rows
-        jr c,ap_odd             ;  7
-        jr z,ap_done            ;  7 no rows
+        ld a,b                  ;  4
+        srl b                   ;  8
+        srl b                   ;  8 B = groups of four rows
+        and 3                   ;  7 A = rows beyond them
+        jr nz,ap_part           ;  7
+        or b
+        jr z,ap_done            ;    no rows
 ap_lp:  pop de                  ; 10 two rows
         ld l,e                  ;  4
         ld a,(hl)               ;  7
         add a,c                 ;  4
         ld (hl),a               ;  7
-        jr c,ap_c1              ;  7 carry: out of line (+34 T)
+        jr c,ap_f1              ;  7 carry: out of line (+34 T)
 ap_r1:  ld l,d                  ;  4
         ld a,(hl)               ;  7
         add a,c                 ;  4
         ld (hl),a               ;  7
-        jr c,ap_c2              ;  7
-ap_r2:  djnz ap_lp              ; 13 = 81 T a pair
+        jr c,ap_f2              ;  7 carry: out of line (+34 T)
+ap_r2:  pop de                  ; 10 two rows
+        ld l,e                  ;  4
+        ld a,(hl)               ;  7
+        add a,c                 ;  4
+        ld (hl),a               ;  7
+        jr c,ap_f3              ;  7 carry: out of line (+34 T)
+ap_r3:  ld l,d                  ;  4
+        ld a,(hl)               ;  7
+        add a,c                 ;  4
+        ld (hl),a               ;  7
+        jr c,ap_f4              ;  7 carry: out of line (+34 T)
+ap_r4:  djnz ap_lp              ; 13: 149 T for four rows
 ap_done:
         dec sp
         pop af                  ; A = n_minus, SP -> the -1 rows
@@ -181,20 +196,34 @@ ap_done:
         xor a
         sub c
         ld c,a                  ; -x adds C = low byte of -x and a borrow
-        srl b                   ; from the high byte unless that carries
-        jr c,ng_odd
-ng_lp:  pop de                  ; as above
-        ld l,e
-        ld a,(hl)
-        add a,c
-        ld (hl),a
-        jr nc,ng_b1
-ng_r1:  ld l,d
-        ld a,(hl)
-        add a,c
-        ld (hl),a
-        jr nc,ng_b2
-ng_r2:  djnz ng_lp
+        ld a,b                  ; from the high byte unless that carries
+        srl b
+        srl b
+        and 3
+        jr nz,ng_part
+ng_lp:  pop de                  ; 10 two rows
+        ld l,e                  ;  4
+        ld a,(hl)               ;  7
+        add a,c                 ;  4
+        ld (hl),a               ;  7
+        jr nc,ng_f1              ;  7 no carry: borrow, out of line
+ng_r1:  ld l,d                  ;  4
+        ld a,(hl)               ;  7
+        add a,c                 ;  4
+        ld (hl),a               ;  7
+        jr nc,ng_f2              ;  7 no carry: borrow, out of line
+ng_r2:  pop de                  ; 10 two rows
+        ld l,e                  ;  4
+        ld a,(hl)               ;  7
+        add a,c                 ;  4
+        ld (hl),a               ;  7
+        jr nc,ng_f3              ;  7 no carry: borrow, out of line
+ng_r3:  ld l,d                  ;  4
+        ld a,(hl)               ;  7
+        add a,c                 ;  4
+        ld (hl),a               ;  7
+        jr nc,ng_f4              ;  7 no carry: borrow, out of line
+ng_r4:  djnz ng_lp              ; 13: 149 T for four rows
 sc_next:
         exx
         djnz sc_col
@@ -202,30 +231,62 @@ sc_next:
 sc_rest:
         nop                     ; (patched) EI if interrupts were enabled
         ret
-ap_odd: inc b                   ; an odd row first: step back a byte so
-        dec sp                  ; that POP puts it in D
-        pop de
+ap_part:                        ; the rows beyond whole groups of four first
+        inc b
+        dec a
+        jr z,ap_one
+        dec a
+        jr z,ap_r2             ; two: one whole POP
+        dec sp                  ; three: step back a byte so that POP puts
+        pop de                  ; the first row in D
         jp ap_r1
-ng_odd: inc b
-        dec sp
+ap_one: dec sp
         pop de
+        jp ap_r3
+ng_part:                        ; the rows beyond whole groups of four first
+        inc b
+        dec a
+        jr z,ng_one
+        dec a
+        jr z,ng_r2             ; two: one whole POP
+        dec sp                  ; three: step back a byte so that POP puts
+        pop de                  ; the first row in D
         jp ng_r1
-ap_c1:  inc h                   ; carry into the high byte
+ng_one: dec sp
+        pop de
+        jp ng_r3
+ap_f1:  inc h
         inc (hl)
         dec h
         jp ap_r1
-ap_c2:  inc h
+ap_f2:  inc h
         inc (hl)
         dec h
         jp ap_r2
-ng_b1:  inc h                   ; no carry: borrow from the high byte
+ap_f3:  inc h
+        inc (hl)
+        dec h
+        jp ap_r3
+ap_f4:  inc h
+        inc (hl)
+        dec h
+        jp ap_r4
+ng_f1:  inc h
         dec (hl)
         dec h
         jp ng_r1
-ng_b2:  inc h
+ng_f2:  inc h
         dec (hl)
         dec h
         jp ng_r2
+ng_f3:  inc h
+        dec (hl)
+        dec h
+        jp ng_r3
+ng_f4:  inc h
+        dec (hl)
+        dec h
+        jp ng_r4
 sc_wide:                        ; x >= 256: full 16-bit adds, on the stack
         ld sp,(sc_sp)
         ld (aw_hi+1),a
@@ -239,7 +300,7 @@ sc_wide:                        ; x >= 256: full 16-bit adds, on the stack
         ld a,(hl)
         inc hl
         or a
-        jr z,sc_next
+        jp z,sc_next
         ld b,a
         ld a,(aw_hi+1)          ; -x = (NOT x) + 1
         cpl
@@ -252,7 +313,7 @@ sc_wide:                        ; x >= 256: full 16-bit adds, on the stack
         inc a
         ld (aw_hi+1),a
 sc_w1:  call add_w
-        jr sc_next
+        jp sc_next
 
 ; add_w: acc[row] += x for the B rows listed at HL; x = (aw_hi+1)*256 + C
 ; (the high byte patched into the ADC). D = acc low page.
