@@ -7,6 +7,7 @@
 package z80
 
 import (
+	"flag"
 	"fmt"
 	"math/rand"
 	"runtime"
@@ -23,6 +24,10 @@ type portLog struct{ outs []z80ex.Out }
 
 func (p *portLog) In(port uint16) byte     { return z80ex.PortValue(port) }
 func (p *portLog) Out(port uint16, v byte) { p.outs = append(p.outs, z80ex.Out{Port: port, V: v}) }
+
+var oracleScale = flag.Int("oracle.scale", 1, "multiply the number of random states and programs of the oracle tests")
+
+func scale() int { return max(1, *oracleScale) }
 
 // oracle pairs a z80.CPU with a libz80ex context in the same state.
 type oracle struct {
@@ -223,7 +228,7 @@ var groups = []struct {
 // TestOracleOpcodes runs every opcode of every prefix group from random
 // register, flag, MEMPTR and memory states on both emulators.
 func TestOracleOpcodes(t *testing.T) {
-	const statesPerOpcode = 1000
+	statesPerOpcode := 1000 * scale()
 	o := newOracle(t)
 	rng := rand.New(rand.NewSource(1))
 	im0 := singleByteOps()
@@ -261,7 +266,8 @@ func TestOracleOpcodes(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d instructions compared (%d opcodes x %d states), %d differences", o.count, len(groups)*256, statesPerOpcode, o.diffs)
+	t.Logf("%d instructions compared (%d opcodes x %d states, and an interrupt after every 4th), %d differences",
+		o.count, len(groups)*256, statesPerOpcode, o.diffs)
 }
 
 // singleByteOps are the unprefixed one-byte opcodes: what a device may put on
@@ -286,7 +292,7 @@ func singleByteOps() []byte {
 // TestOracleRandomPrograms runs random memory images as programs, with
 // random maskable and non-maskable interrupts, step by step on both.
 func TestOracleRandomPrograms(t *testing.T) {
-	const programs, stepsPerProgram = 600, 5000
+	programs, stepsPerProgram := 600*scale(), 5000
 	o := newOracle(t)
 	rng := rand.New(rand.NewSource(2))
 	im0 := singleByteOps()
@@ -339,7 +345,7 @@ func TestOracleRandomPrograms(t *testing.T) {
 // T >= limit. Random programs with random traps, limits and interrupts;
 // programs that HALT with interrupts off exercise Run's skipping of HALT.
 func TestOracleRun(t *testing.T) {
-	const programs, runsPerProgram = 500, 40
+	programs, runsPerProgram := 500*scale(), 40
 	o := newOracle(t)
 	rng := rand.New(rand.NewSource(3))
 	im0 := singleByteOps()
