@@ -126,7 +126,8 @@ func (c *CPU) Interrupt(data byte) {
 }
 
 // NMI requests a non-maskable interrupt, accepted at the start of the next
-// Step that does not directly follow EI.
+// Step that does not directly follow EI (or a DD/FD prefix superseded by
+// another one).
 func (c *CPU) NMI() { c.nmiLine = true }
 
 // Step executes one whole instruction (prefixes included) or accepts one
@@ -151,10 +152,17 @@ func (c *CPU) Run(limit uint64) Stop {
 	for {
 		if c.nmiLine || c.intLine && c.IFF1 || c.Halted {
 			if c.Halted && c.Mem[c.PC] == 0x76 && !c.nmiLine && !(c.intLine && c.IFF1) && !c.trapAt(c.PC) {
-				// Nothing can end the HALT before the limit: skip the NOPs.
-				n := (limit - c.T + 3) / 4
+				// Nothing can end the HALT before the limit: skip the NOPs,
+				// n = ceil((limit-T)/4) of them. T saturates rather than
+				// wrap if the limit is within 4 of 2^64.
+				d := limit - c.T
+				n := d/4 + (d%4+3)/4
 				c.R = c.R&0x80 | byte(uint64(c.R)+n)&0x7F
-				c.T += 4 * n
+				if n > (^uint64(0)-c.T)/4 {
+					c.T = limit
+				} else {
+					c.T += 4 * n
+				}
 				c.intBlocked, c.afterLDAIR = false, false
 				return StopLimit
 			}

@@ -309,4 +309,8 @@ func TestRunHalted(t *testing.T) {
 	if c.R != 122 {
 		t.Errorf("R = %d, want 122", c.R)
 	}
+	// The largest limit: T stops at it instead of wrapping round.
+	if stop := c.Run(^uint64(0)); stop != StopLimit || c.T != ^uint64(0) {
+		t.Errorf("Run(max) = %v at T %d, want the limit at %d", stop, c.T, ^uint64(0))
+	}
 }
