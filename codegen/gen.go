@@ -38,6 +38,7 @@ func (g *generator) source(bss int, sizing bool) []byte {
 	g.b.WriteString(runtimeAsm)
 	g.b.WriteString("\n")
 	g.b.WriteString(kernelsAsm)
+	g.b.WriteString(scatterKernel())
 	g.f("\n; ---- model: code ----\n\n")
 	g.code()
 	g.f("\n; ---- model: tables ----\n\n")

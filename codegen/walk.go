@@ -1,0 +1,172 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The SP-walking kernels. A column's rows are walked with SP: one POP
+// fetches two rows in 10 T. Interrupts are off meanwhile (di_save and
+// sc_leave in kernels.asm), and there is no CALL or PUSH until SP is back.
+// The list of inputs and its count live in HL' and B'.
+
+// rowWalk returns the code that applies op to the B rows at SP (H = the
+// table's page), four rows a turn; op works on the row in L. A non-empty
+// fix names the flag condition on which op's result needs fixing up out of
+// line with fix (an instruction on (HL) of the high page) — the carry of a
+// 16-bit add. empty adds a test for B = 0. The code falls through to
+// p_done; it returns the loop and the out-of-line parts.
+func rowWalk(p string, op []string, cond, fix string, empty bool) (loop, tail string) {
+	var b, t strings.Builder
+	w := func(sb *strings.Builder, label, ins, comment string) {
+		if label != "" {
+			label += ":"
+		}
+		if comment != "" {
+			fmt.Fprintf(sb, "%-8s%-24s; %s\n", label, ins, comment)
+		} else {
+			fmt.Fprintf(sb, "%-8s%s\n", label, ins)
+		}
+	}
+	w(&b, "", "ld a,b", "")
+	w(&b, "", "srl b", "")
+	w(&b, "", "srl b", "B = groups of four rows")
+	w(&b, "", "and 3", "A = rows beyond them")
+	w(&b, "", "jp nz,"+p+"_part", "")
+	if empty {
+		w(&b, "", "or b", "")
+		w(&b, "", "jr z,"+p+"_done", "no rows")
+	}
+	for i := 0; i < 4; i++ {
+		label := fmt.Sprintf("%s_r%d", p, i)
+		if i == 0 {
+			label = p + "_lp"
+		}
+		reg := "e"
+		if i%2 == 0 {
+			w(&b, label, "pop de", "10 two rows")
+			label = ""
+		} else {
+			reg = "d"
+		}
+		w(&b, label, "ld l,"+reg, " 4")
+		for _, o := range op {
+			w(&b, "", o, "")
+		}
+		if fix != "" {
+			w(&b, "", fmt.Sprintf("jr %s,%s_f%d", cond, p, i+1), "")
+		}
+	}
+	w(&b, p+"_r4", "djnz "+p+"_lp", "13")
+	w(&b, p+"_done", "", "")
+
+	w(&t, p+"_part", "inc b", "the rows beyond whole groups of four first")
+	w(&t, "", "dec a", "")
+	w(&t, "", "jr z,"+p+"_one", "")
+	w(&t, "", "dec a", "")
+	w(&t, "", "jr z,"+p+"_r2", "two: one whole POP")
+	w(&t, "", "dec sp", "three: step back a byte so that POP")
+	w(&t, "", "pop de", "puts the first row in D")
+	w(&t, "", "jp "+p+"_r1", "")
+	w(&t, p+"_one", "dec sp", "")
+	w(&t, "", "pop de", "")
+	w(&t, "", "jp "+p+"_r3", "")
+	if fix != "" {
+		for i := 1; i <= 4; i++ {
+			w(&t, fmt.Sprintf("%s_f%d", p, i), "inc h", "")
+			w(&t, "", fix, "")
+			w(&t, "", "dec h", "")
+			w(&t, "", fmt.Sprintf("jp %s_r%d", p, i), "")
+		}
+	}
+	return b.String(), t.String()
+}
+
+// addRow adds C to the low byte of a row; the carry goes to the high byte.
+var addRow = []string{"ld a,(hl)               ;  7", "add a,c                 ;  4", "ld (hl),a               ;  7"}
+
+// scatterKernel is acc += x[i] * (column i of W) for every input i listed
+// at HL (page aligned, B entries, 0 = 256; every listed x[i] is non-zero).
+// The caller patches the pages: sc_pp the column pointer table, sc_xp x,
+// sc_ap the accumulator. Column i: n_plus, the rows of its +1 weights,
+// n_minus, the rows of its -1 weights (a -2 weight is listed twice).
+// Per row about 37 T, and 34 T more when the low byte carries (+1) or
+// does not (-1).
+func scatterKernel() string {
+	apLoop, apTail := rowWalk("ap", addRow, "c", "inc (hl)", true)
+	ngLoop, ngTail := rowWalk("ng", addRow, "nc", "dec (hl)", false)
+	return `; scatter: acc += x[i] * (column i of W) for every input i listed at HL
+; (page aligned, B entries, 0 = 256; every listed x[i] is non-zero).
+; The caller patches the pages: sc_pp the column pointer table, sc_xp x,
+; sc_ap the accumulator. Column i: n_plus, the rows of its +1 weights,
+; n_minus, the rows of its -1 weights (a -2 weight is listed twice).
+; Rows are walked with SP (see walk.go).
+scatter:
+        push bc
+        push hl
+        exx
+        pop hl                  ; HL' -> inputs
+        pop bc                  ; B' = how many
+        call di_save
+        ld (sc_sp),sp
+sc_col: ld a,(hl)               ;  7 A = input index i
+        inc l                   ;  4
+        exx                     ;  4
+        ld l,a                  ;  4
+sc_pp:  ld h,0                  ;  7 (patched) column pointer table
+        ld e,(hl)               ;  7
+        inc h                   ;  4
+        ld d,(hl)               ;  7 DE -> column i
+sc_xp:  ld h,0                  ;  7 (patched) x
+        ld c,(hl)               ;  7
+        inc h                   ;  4
+        ld a,(hl)               ;  7 C = low byte, A = high byte of x
+        ex de,hl                ;  4 HL -> column i
+        or a                    ;  4
+        jp nz,sc_wide           ; 10
+        ld b,(hl)               ;  7 0 < x < 256: +x adds C with a carry
+        inc hl                  ;  6 into the high byte
+        ld sp,hl                ;  6 SP -> the +1 rows
+sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
+` + apLoop + `        dec sp
+        pop af                  ; A = n_minus, SP -> the -1 rows
+        or a
+        jr z,sc_next
+        ld b,a
+        xor a
+        sub c
+        ld c,a                  ; -x adds C = low byte of -x and a borrow
+` + ngLoop + `sc_next:
+        exx
+        djnz sc_col
+        jp sc_leave
+` + apTail + ngTail + `sc_wide:                        ; x >= 256: full 16-bit adds, on the stack
+        ld sp,(sc_sp)
+        ld (aw_hi+1),a
+        ld a,(sc_ap+1)
+        ld d,a
+        ld a,(hl)
+        inc hl
+        or a
+        ld b,a
+        call nz,add_w           ; +x
+        ld a,(hl)
+        inc hl
+        or a
+        jp z,sc_next
+        ld b,a
+        ld a,(aw_hi+1)          ; -x = (NOT x) + 1
+        cpl
+        ld (aw_hi+1),a
+        xor a
+        sub c
+        ld c,a
+        jr nz,sc_w1             ; low byte 0: the +1 carries into the high byte
+        ld a,(aw_hi+1)
+        inc a
+        ld (aw_hi+1),a
+sc_w1:  call add_w
+        jp sc_next
+
+`
+}
