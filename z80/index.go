@@ -3,9 +3,10 @@ package z80
 // execXY executes op after a DD (xy = &c.IX) or FD (xy = &c.IY) prefix (both
 // fetched, R counted twice) and returns the T-states of the whole instruction,
 // prefix included. It returns 0 for opcodes that do not use H, L or (HL):
-// those run as unprefixed after the 4 T-state prefix. In those that do, H and L become the high
-// (XH) and low (XL) halves of the index register (undocumented) and (HL)
-// becomes (XY+d), in which case H and L in the same instruction stay H and L.
+// those run as unprefixed after the 4 T-state prefix. In those that do, H
+// and L become the high (XH) and low (XL) halves of the index register
+// (undocumented) and (HL) becomes (XY+d), in which case H and L in the same
+// instruction stay H and L.
 func (c *CPU) execXY(op byte, xy *uint16) int {
 	switch op {
 	case 0x09: // ADD XY,BC
