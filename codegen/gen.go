@@ -39,6 +39,10 @@ func (g *generator) source(bss int, sizing bool) []byte {
 	g.b.WriteString("\n")
 	g.b.WriteString(kernelsAsm)
 	g.b.WriteString(scatterKernel())
+	if g.ctxCounts() {
+		g.b.WriteString(ctxKernel())
+		g.b.WriteString(finCtx(m.Layers[0].Shift))
+	}
 	g.f("\n; ---- model: code ----\n\n")
 	g.code()
 	g.f("\n; ---- model: tables ----\n\n")
@@ -68,6 +72,10 @@ func (g *generator) dataSize() int {
 	return n
 }
 
+// ctxCounts says whether layer 1 counts its context half in bytes (see
+// ctxKernel): with the fast kernel, when it is not the last layer.
+func (g *generator) ctxCounts() bool { return g.kernels[0] == Scatter && len(g.m.Layers) > 1 }
+
 func (g *generator) kernelList() string {
 	s := make([]string, len(g.kernels))
 	for i, k := range g.kernels {
@@ -81,6 +89,9 @@ func (g *generator) code() {
 	m := g.m
 	n := len(m.Layers)
 	g.f("; fwd_init: once at start-up: pointer tables of the fast layers' columns.\nfwd_init:\n")
+	if g.ctxCounts() {
+		g.f("        call mk_m32\n")
+	}
 	for k, l := range m.Layers {
 		if g.kernels[k] == Scatter {
 			g.f("        ld hl,cols%d\n        ld d,ptr%d\n        ld b,%d\n        call build_ptrs\n", k+1, k+1, l.In&255)
@@ -106,6 +117,12 @@ func (g *generator) code() {
 		acc := fmt.Sprintf("acc%d", k+1)
 		g.f("layer%d:                         ; %d -> %d, %s\n", k+1, l.In, l.Out, g.kernels[k])
 		switch {
+		case k == 0 && g.ctxCounts():
+			g.f("        ld hl,(ccount)          ; count the context half\n        ld a,h\n        or l\n        jr z,l1_none\n")
+			g.f("        ld b,l\n        ld hl,clist*256\n        call cscatter\nl1_none:\n")
+			g.f("        ld b,%d\n        ld ix,nz1*256\n        call fin_ctx\n", l.Out&255)
+			g.f("        push ix\n        pop hl\n        ld de,nz1*256\n        or a\n        sbc hl,de\n        ld (nz1c),hl\n")
+			continue
 		case k == 0 && g.kernels[k] == Scatter:
 			g.f("        ld hl,qacc*256          ; acc = bias + query half\n")
 			g.f("        ld de,acc1*256\n        ld bc,%d\n        call cppair\n", l.Out)
@@ -287,6 +304,11 @@ func (g *generator) bss(end int) int {
 		eq("qacc", page, "             ; layer 1 with only the query half")
 		page += 2
 	}
+	if g.ctxCounts() {
+		eq("m32", page, "             ; 32*c for a signed byte c")
+		eq("l1cnt", page+2, "             ; layer 1 context counts")
+		page += 3
+	}
 	for k := range m.Layers {
 		eq(fmt.Sprintf("acc%d", k+1), page, fmt.Sprintf("             ; layer %d accumulator and output", k+1))
 		page += 2
@@ -322,7 +344,7 @@ func (g *generator) bss(end int) int {
 		size int
 	}{
 		{"savesp", 2}, {"clobber", 1}, {"nreply", 1}, {"ec_left", 1}, {"ec_seed", 1},
-		{"sc_sp", 2},
+		{"sc_sp", 2}, {"cs_colp", 2},
 		{"cp_o", 1}, {"cp_xpage", 1}, {"cp_apage", 1}, {"cp_in", 1}, {"cp_out", 1},
 	} {
 		alloc(v.name, v.size, "")

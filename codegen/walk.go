@@ -170,3 +170,135 @@ sc_w1:  call add_w
 
 `
 }
+
+// ctxKernel counts layer 1's context half: cnt[row] += count * W[row,i]
+// for the context inputs i listed at HL (B of them), where x[i] = 32 *
+// count. The counts are bytes (|cnt| <= 2*21) and INC (HL) needs no carry,
+// so a row costs about 23 T instead of 37+; fin_ctx folds 32*cnt into the
+// query half. The page holding cnt is zero between steps.
+func ctxKernel() string {
+	ciLoop, ciTail := rowWalk("ci", []string{"inc (hl)                ; 11"}, "", "", true)
+	cdLoop, cdTail := rowWalk("cd", []string{"dec (hl)                ; 11"}, "", "", false)
+	return `; cscatter: cnt[row] += count * W[row,i] for the context inputs listed
+; at HL (page aligned, B of them, B >= 1); x[i] = 32*count.
+cscatter:
+        push bc
+        push hl
+        exx
+        pop hl                  ; HL' -> inputs
+        pop bc                  ; B' = how many
+        call di_save
+        ld (sc_sp),sp
+cs_col: ld a,(hl)               ; A = input index i
+        inc l
+        exx
+        ld l,a
+        ld h,ptr1
+        ld e,(hl)
+        inc h
+        ld d,(hl)
+        ld (cs_colp),de         ; column i
+        ld h,xpage
+        ld a,(hl)               ; count = x/32 = high*8 + low/32
+        rlca
+        rlca
+        rlca
+        and 7
+        ld c,a
+        inc h
+        ld a,(hl)
+        add a,a
+        add a,a
+        add a,a
+        add a,c
+        ld c,a                  ; C = count: walk the column C times
+cs_rep: ld hl,(cs_colp)
+        ld b,(hl)               ; n_plus
+        inc hl
+        ld sp,hl
+        ld h,l1cnt
+` + ciLoop + `        dec sp
+        pop af                  ; A = n_minus
+        or a
+        jr z,cs_end
+        ld b,a
+` + cdLoop + `cs_end: dec c
+        jp nz,cs_rep
+        exx
+        djnz cs_col
+        jp sc_leave
+` + ciTail + cdTail + `
+; mk_m32: the table of 32*c for a signed byte c: low bytes in page m32,
+; high bytes in the next.
+mk_m32: ld hl,m32*256
+mk_lp:  ld a,l
+        rrca
+        rrca
+        rrca                    ; rotate right 3 = left 5
+        and 0E0h
+        ld (hl),a
+        ld a,l
+        sra a
+        sra a
+        sra a                   ; high byte: c >> 3, arithmetic
+        inc h
+        ld (hl),a
+        dec h
+        inc l
+        jr nz,mk_lp
+        ld hl,l1cnt*256         ; and the counts start at zero
+mk_z:   ld (hl),0
+        inc l
+        jr nz,mk_z
+        ret
+
+`
+}
+
+// finCtx is layer 1's finaliser with the context counts: out[o] =
+// max((qacc[o] + 32*cnt[o]) >> s, 0) into acc1, cnt[o] cleared, the
+// non-zero outputs listed at IX. B = outputs (0 = 256).
+func finCtx(s uint) string {
+	var sh strings.Builder
+	for range s {
+		sh.WriteString("        srl a                   ;  8 positive: a logical shift is the floor\n        rr c                    ;  8\n")
+	}
+	return `fin_ctx:
+        ld l,0
+        ld d,m32
+fc_lp:  ld h,l1cnt              ;  7
+        ld e,(hl)               ;  7 E = cnt[o]
+        ld (hl),0               ; 10 zero for the next step
+        ld h,qacc               ;  7
+        ld a,(de)               ;  7 low byte of 32*cnt
+        add a,(hl)              ;  7 + the query half's
+        ld c,a                  ;  4
+        inc d                   ;  4
+        inc h                   ;  4
+        ld a,(de)               ;  7 high byte of 32*cnt
+        adc a,(hl)              ;  7 AC = acc
+        dec d                   ;  4
+        ld h,acc1               ;  7
+        or a                    ;  4
+        jp m,fc_neg             ; 10 negative: ReLU gives 0
+` + sh.String() + `        ld (hl),c
+        inc h
+        ld (hl),a
+        or c
+        jr z,fc_next
+        ld (ix+0),l             ; non-zero: list it
+        inc ix
+fc_next:
+        inc l
+        djnz fc_lp
+        ret
+fc_neg: xor a
+        ld (hl),a
+        inc h
+        ld (hl),a
+        inc l
+        djnz fc_lp
+        ret
+
+`
+}
