@@ -330,3 +330,30 @@ func TestInterruptState(t *testing.T) {
 		}
 	}
 }
+
+// TestManyQueries runs 1,000 random queries through a model of our own
+// (random weights, two hidden layers) compiled with each kernel choice:
+// every reply must equal the Go reference inference's.
+func TestManyQueries(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,000 queries in the emulator")
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	m := randomModel(rng, []int{48, 24}, 8, 0.3, 3000)
+	qs := randomQueries(rng, 1000)
+	p, err := Build(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	replies, _ := chat(t, p.COM, qs, nil)
+	ok, chars := 0, 0
+	for i, q := range qs {
+		if want := reference(m, q); replies[i] != want {
+			t.Errorf("%q: Z80 %q, reference %q", q, replies[i], want)
+			continue
+		}
+		ok++
+		chars += len(replies[i])
+	}
+	t.Logf("%d/%d replies exact (%d characters)", ok, len(qs), chars)
+}
