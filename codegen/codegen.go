@@ -7,6 +7,7 @@ package codegen
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 
 	"z80lm/asm"
@@ -115,10 +116,13 @@ func Build(m *lm.Model, opt Options) (*Program, error) {
 		}
 	}
 	if end > TPAEnd {
+		advice := "shrink the hidden layers"
+		if slices.Contains(kernels, Scatter) {
+			advice += " or use --kernel compact"
+		}
 		return nil, fmt.Errorf("the program needs %d bytes more than a 64K CP/M 2.2 system has "+
-			"(code, tables, buffers and stack would end at %04Xh; the TPA ends at %04Xh): shrink the hidden layers "+
-			"(%d parameters now) or use --kernel compact",
-			end-TPAEnd, end-1, TPAEnd-1, m.Params())
+			"(code, tables, buffers and stack would end at %04Xh; the TPA ends at %04Xh): %s (%d parameters now)",
+			end-TPAEnd, end-1, TPAEnd-1, advice, m.Params())
 	}
 	p, err := assemble(m, kernels)
 	if err != nil {

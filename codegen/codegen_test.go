@@ -286,7 +286,7 @@ func TestBuildErrors(t *testing.T) {
 		want string
 	}{
 		{big, Auto, "bytes more than a 64K CP/M 2.2 system has"},
-		{big, Compact, "shrink the hidden layers"},
+		{big, Compact, fmt.Sprintf("TPA ends at E405h): shrink the hidden layers (%d parameters now)", big.Params())},
 		{four, Auto, "layer 2: 4-bit weights are not supported"},
 	} {
 		_, err := Build(c.m, Options{Kernel: c.k})
@@ -356,4 +356,41 @@ func TestManyQueries(t *testing.T) {
 		chars += len(replies[i])
 	}
 	t.Logf("%d/%d replies exact (%d characters)", ok, len(qs), chars)
+}
+
+// TestCCPOverwritten: a program whose data reach over the CCP (DC00h..)
+// still runs, and leaves by warm boot (JP 0) rather than RET, so that CP/M
+// reloads the CCP.
+func TestCCPOverwritten(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	m := randomModel(rng, []int{256, 256, 252}, 3, 0.75, 1000)
+	p, err := Build(m, Options{Kernel: Compact})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.End <= cpm.BDOS-0x806 {
+		t.Fatalf("the test model ends at %04Xh, below the CCP: make it larger", p.End)
+	}
+	_, small := build(t, "guess")
+	for _, c := range []struct {
+		p      *Program
+		reboot bool
+	}{{p, true}, {small, false}} {
+		var out bytes.Buffer
+		mc, err := cpm.New(cpm.Config{Program: c.p.COM, Tail: "is it big", Output: &out, MaxTStates: 1 << 36})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rebooted := false
+		mc.Hook(uint16(c.p.Symbols["reboot"]), func(*z80.CPU) { rebooted = true })
+		if err := mc.Run(); err != nil {
+			t.Fatal(err)
+		}
+		if rebooted != c.reboot {
+			t.Errorf("program ending at %04Xh: left by JP 0 = %v, want %v", c.p.End, rebooted, c.reboot)
+		}
+		if out.Len() == 0 {
+			t.Errorf("program ending at %04Xh printed nothing", c.p.End)
+		}
+	}
 }

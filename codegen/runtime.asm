@@ -72,7 +72,7 @@ quit:   ld sp,(savesp)          ; the caller's stack, as we found it
         ld a,(clobber)
         or a
 leave:  ret z                   ; back to the CCP
-        jp 0                    ; the CCP was overwritten: warm boot
+reboot: jp 0                    ; the CCP was overwritten: warm boot
 
 ; init: clear the input vector and the lists, set the line buffer size,
 ; let the model build its tables.
