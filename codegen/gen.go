@@ -178,24 +178,23 @@ func (g *generator) finalisers() {
 			g.f(`; fin_relu%[1]d: out = max(acc >> %[1]d, 0) in place for B entries (0 = 256)
 ; of the table at page H; lists the non-zero outputs from DE (page
 ; aligned) and leaves E = their number mod 256.
-; Per entry: 72 T when negative, %[2]d T when positive.
+; Per entry: 64 T when negative, %[2]d T when positive.
 fin_relu%[1]d:
         ld l,0
-fr%[1]d_lp: inc h                   ;  4
-        ld a,(hl)               ;  7 high byte
-        dec h                   ;  4
+        inc h                   ; walk the high bytes
+fr%[1]d_lp: ld a,(hl)               ;  7 high byte
         or a                    ;  4
         jp m,fr%[1]d_neg           ; 10 negative: ReLU gives 0
         ld c,a                  ;  4
+        dec h                   ;  4
         ld a,(hl)               ;  7 CA = acc
-`, s, 95+12*int(s))
+`, s, 91+12*int(s))
 			for range s {
 				g.f("        srl c                   ;  8 positive: a logical shift is the floor\n        rra                     ;  4\n")
 			}
 			g.f(`        ld (hl),a               ;  7
         inc h                   ;  4
         ld (hl),c               ;  7
-        dec h                   ;  4
         or c                    ;  4
         jr z,fr%[1]d_next          ; 12/7
         ld a,l                  ;  4
@@ -208,9 +207,9 @@ fr%[1]d_next:
 fr%[1]d_neg:
         xor a
         ld (hl),a
-        inc h
-        ld (hl),a
         dec h
+        ld (hl),a
+        inc h
         inc l
         djnz fr%[1]d_lp
         ret
@@ -300,14 +299,14 @@ func (g *generator) bss(end int) int {
 	var lists []string
 	eq("xpage", page, "             ; x: 128 query + 128 context inputs")
 	page += 2
+	if g.ctxCounts() {
+		eq("m32", page, "             ; 32*c for a signed byte c")
+		eq("l1cnt", page+2, "             ; layer 1 context counts, then qacc, then acc1")
+		page += 3
+	}
 	if g.kernels[0] == Scatter {
 		eq("qacc", page, "             ; layer 1 with only the query half")
 		page += 2
-	}
-	if g.ctxCounts() {
-		eq("m32", page, "             ; 32*c for a signed byte c")
-		eq("l1cnt", page+2, "             ; layer 1 context counts")
-		page += 3
 	}
 	for k := range m.Layers {
 		eq(fmt.Sprintf("acc%d", k+1), page, fmt.Sprintf("             ; layer %d accumulator and output", k+1))

@@ -16,24 +16,57 @@
 ; bytes that follow them to page D+1 (E = 0).
 setacc: push bc
         push de
-        ldir
+        call ldir16
         pop de
         pop bc
         inc d
-        ldir
-        ret
+        jp ldir16
 
 ; cppair: copy BC entries of the split table at HL (L = 0) to the one at DE.
 cppair: push bc
         push hl
         push de
-        ldir
+        call ldir16
         pop de
         pop hl
         pop bc
         inc h
         inc d
-        ldir
+        ; fall into ldir16
+
+; ldir16: LDIR for BC >= 1 bytes at 16 T a byte instead of 21: sixteen
+; LDIs a turn, the first turn entered part-way for BC mod 16 bytes.
+ldir16: ld a,c
+        and 15
+        jr z,l16_lp             ; whole turns only
+        add a,a                 ; skip 16 - BC mod 16 LDIs (two bytes each)
+        neg
+        add a,32
+        push hl
+        ld hl,l16_lp
+        add a,l
+        ld l,a
+        jr nc,l16_in
+        inc h
+l16_in: ex (sp),hl              ; HL back, the entry point on the stack
+        ret                     ; jump there
+l16_lp: ldi
+        ldi
+        ldi
+        ldi
+        ldi
+        ldi
+        ldi
+        ldi
+        ldi
+        ldi
+        ldi
+        ldi
+        ldi
+        ldi
+        ldi
+        ldi
+        jp pe,l16_lp            ; 16 T a byte, 10 T a turn
         ret
 
 ; compact: acc[o] += sum over i of W[o,i]*x[i] for every row o.

@@ -266,10 +266,10 @@ func finCtx(s uint) string {
 	return `fin_ctx:
         ld l,0
         ld d,m32
-fc_lp:  ld h,l1cnt              ;  7
-        ld e,(hl)               ;  7 E = cnt[o]
-        ld (hl),0               ; 10 zero for the next step
-        ld h,qacc               ;  7
+fc_lp:  ld h,l1cnt              ;  7 (pages: l1cnt, qacc low and high,
+        ld e,(hl)               ;  7  acc1 low and high in a row)
+        ld (hl),0               ; 10 E = cnt[o], zero for the next step
+        inc h                   ;  4
         ld a,(de)               ;  7 low byte of 32*cnt
         add a,(hl)              ;  7 + the query half's
         ld c,a                  ;  4
@@ -278,7 +278,7 @@ fc_lp:  ld h,l1cnt              ;  7
         ld a,(de)               ;  7 high byte of 32*cnt
         adc a,(hl)              ;  7 AC = acc
         dec d                   ;  4
-        ld h,acc1               ;  7
+        inc h                   ;  4 acc1
         or a                    ;  4
         jp m,fc_neg             ; 10 negative: ReLU gives 0
 ` + sh.String() + `        ld (hl),c
