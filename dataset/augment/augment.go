@@ -60,7 +60,7 @@ var neighbours = map[byte]string{
 func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // Typo returns s with one typing mistake in a letter: a neighbouring key
-// hit instead, a letter left out, a letter doubled, or two different
+// hit instead, a letter left out (of a word of four or more), a letter doubled, or two different
 // adjacent letters swapped. The first three are one edit away from s, the
 // swap two (one in Damerau's sense). Strings with fewer than two letters
 // come back unchanged.
@@ -81,8 +81,9 @@ func (a *Augmenter) Typo(s string) string {
 		case 0: // neighbouring key
 			n := neighbours[b[i]]
 			return string(b[:i]) + string(n[a.R.Intn(len(n))]) + string(b[i+1:])
-		case 1: // left out, only where the word keeps at least two letters
-			if wordLen(b, i) >= 3 {
+		case 1: // left out, only from words of four letters or more, so
+			// that short key words (MAD, CAT) stay recognisable
+			if wordLen(b, i) >= 4 {
 				return string(b[:i]) + string(b[i+1:])
 			}
 		case 2: // doubled

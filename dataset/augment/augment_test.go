@@ -241,3 +241,17 @@ func FuzzVary(f *testing.F) {
 		}
 	})
 }
+
+func TestJaccard(t *testing.T) {
+	// " do you have a pet " and " do you have a cat " share 13 of 17 windows each.
+	a, b := Trigrams("DO YOU HAVE A PET"), Trigrams("do you have a cat")
+	if len(a) != 17 {
+		t.Fatalf("%d trigrams, want 17", len(a))
+	}
+	if got, want := Jaccard(a, b), 13.0/21; got != want {
+		t.Errorf("Jaccard = %v, want %v", got, want)
+	}
+	if Jaccard(a, a) != 1 || Jaccard(Trigrams("AB"), Trigrams("XY")) != 0 {
+		t.Error("identity or disjoint sets wrong")
+	}
+}

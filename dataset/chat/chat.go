@@ -7,6 +7,7 @@ package chat
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"z80lm/dataset/augment"
 )
@@ -15,7 +16,8 @@ import (
 type Intent struct {
 	Name      string
 	Reply     string
-	Phrasings []string // templates for augment.Expand
+	Keys      string   // the intent's key words as a brace group, for {K} in Phrasings
+	Phrasings []string // templates for augment.Expand, after {K} is replaced by Keys
 }
 
 // NonsenseReply answers gibberish and anything the intents do not cover.
@@ -35,7 +37,7 @@ type Options struct {
 
 // DefaultOptions gives the shipped examples/chat/chat.txt.
 func DefaultOptions() Options {
-	return Options{Seed: 1, PairsPerIntent: 52, MaxSources: 26, MaxVariants: 3, Nonsense: 90}
+	return Options{Seed: 1, PairsPerIntent: 56, MaxSources: 34, MaxVariants: 3, Nonsense: 90}
 }
 
 // Sources returns the source sentences of every intent, in template
@@ -47,7 +49,7 @@ func Sources() (map[string][]string, error) {
 	for _, in := range Intents {
 		seen := map[string]bool{}
 		for _, t := range in.Phrasings {
-			ss, err := augment.Expand(t)
+			ss, err := augment.Expand(strings.ReplaceAll(t, "{K}", in.Keys))
 			if err != nil {
 				return nil, fmt.Errorf("intent %s: %w", in.Name, err)
 			}
@@ -69,9 +71,10 @@ func Sources() (map[string][]string, error) {
 	return out, nil
 }
 
-// Generate makes the chat set: for each intent up to MaxSources source
-// sentences (a seeded choice), each followed by enough variants to reach
-// about PairsPerIntent pairs, then Nonsense gibberish groups. No input
+// Generate makes the chat set: for each intent up to MaxSources distinct
+// source sentences (a seeded choice, see Distinct), followed by variants up
+// to PairsPerIntent pairs, then Nonsense gibberish groups with one variant
+// each. No input
 // occurs twice. The groups come back in a seeded order.
 func Generate(opt Options) ([]augment.Group, error) {
 	src, err := Sources()
@@ -87,9 +90,16 @@ func Generate(opt Options) ([]augment.Group, error) {
 		}
 	}
 	var groups []augment.Group
-	add := func(reply string, sources []string, k int) {
-		for _, s := range sources {
-			vs := aug.Variants(s, k, MaxInput, used)
+	// add gives the sources pairs variants in all, spread evenly (the
+	// first sources get one more), at most MaxVariants each.
+	add := func(reply string, sources []string, pairs int) {
+		extra := max(pairs-len(sources), 0)
+		for i, s := range sources {
+			k := extra / len(sources)
+			if i < extra%len(sources) {
+				k++
+			}
+			vs := aug.Variants(s, min(k, opt.MaxVariants), MaxInput, used)
 			for _, v := range vs {
 				used[v] = true
 			}
@@ -99,11 +109,7 @@ func Generate(opt Options) ([]augment.Group, error) {
 	for _, in := range Intents {
 		ss := append([]string(nil), src[in.Name]...)
 		r.Shuffle(len(ss), func(i, j int) { ss[i], ss[j] = ss[j], ss[i] })
-		if len(ss) > opt.MaxSources {
-			ss = ss[:opt.MaxSources]
-		}
-		k := (opt.PairsPerIntent + len(ss)/2) / len(ss)
-		add(in.Reply, ss, min(max(k-1, 1), opt.MaxVariants))
+		add(in.Reply, Distinct(ss, opt.MaxSources), opt.PairsPerIntent)
 	}
 	var nonsense []string
 	for len(nonsense) < opt.Nonsense {
@@ -113,9 +119,36 @@ func Generate(opt Options) ([]augment.Group, error) {
 			nonsense = append(nonsense, s)
 		}
 	}
-	add(NonsenseReply, nonsense, 1)
+	add(NonsenseReply, nonsense, 2*len(nonsense))
 	r.Shuffle(len(groups), func(i, j int) { groups[i], groups[j] = groups[j], groups[i] })
 	return groups, nil
+}
+
+// Distinct returns up to max of the sentences, in order, skipping each one
+// that is as similar (augment.Jaccard ≥ 0.5) to one already taken as the
+// variants of a sentence are: a held-out split keeps such sentences
+// together, so only distinct ones are separate evidence of an intent.
+func Distinct(sentences []string, max int) []string {
+	var out []string
+	var grams []map[string]bool
+	for _, s := range sentences {
+		if len(out) == max {
+			break
+		}
+		g := augment.Trigrams(s)
+		near := false
+		for _, h := range grams {
+			if augment.Jaccard(g, h) >= 0.5 {
+				near = true
+				break
+			}
+		}
+		if !near {
+			out = append(out, s)
+			grams = append(grams, g)
+		}
+	}
+	return out
 }
 
 // Write generates the set for opt and writes it as "input|reply" lines,

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"z80lm/dataset"
+	"z80lm/dataset/augment"
 )
 
 func generate(t *testing.T, opt Options) []byte {
@@ -77,18 +78,15 @@ func TestChatSetProperties(t *testing.T) {
 	}
 }
 
-// Held-out evaluation keeps the variants of one source sentence together, so
-// generalisation needs many distinct source sentences per reply.
-func TestManySourcesPerIntent(t *testing.T) {
-	src, err := Sources()
-	if err != nil {
+// Held-out evaluation keeps the variants of one source sentence together
+// (inputs of one reply with trigram similarity ≥ 0.5), so generalisation
+// needs many distinct source sentences per reply, each with a few variants.
+func TestManyDistinctSourcesPerIntent(t *testing.T) {
+	if _, err := Sources(); err != nil {
 		t.Fatal(err)
 	}
 	replies := map[string]bool{}
 	for _, in := range Intents {
-		if n := len(src[in.Name]); n < 15 {
-			t.Errorf("intent %s has %d source sentences, want at least 15", in.Name, n)
-		}
 		if replies[in.Reply] {
 			t.Errorf("intent %s repeats the reply %q of another intent", in.Name, in.Reply)
 		}
@@ -98,10 +96,28 @@ func TestManySourcesPerIntent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sources := map[string][]string{}
+	pairs, variants := 0, 0
 	for _, g := range groups {
-		if len(g.Variants) == 0 && len(g.Source) > 3 {
-			t.Errorf("source %q has no variants", g.Source)
+		sources[g.Reply] = append(sources[g.Reply], g.Source)
+		pairs += 1 + len(g.Variants)
+		variants += len(g.Variants)
+	}
+	for _, in := range Intents {
+		ss := sources[in.Reply]
+		if len(ss) < 15 {
+			t.Errorf("intent %s has %d source sentences, want at least 15", in.Name, len(ss))
 		}
+		for i := range ss {
+			for j := i + 1; j < len(ss); j++ {
+				if sim := augment.Jaccard(augment.Trigrams(ss[i]), augment.Trigrams(ss[j])); sim >= 0.5 {
+					t.Errorf("intent %s: sources %q and %q are variants of each other (similarity %.2f)", in.Name, ss[i], ss[j], sim)
+				}
+			}
+		}
+	}
+	if 10*variants < 3*pairs {
+		t.Errorf("%d variants in %d pairs, want at least 30%%", variants, pairs)
 	}
 }
 
