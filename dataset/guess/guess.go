@@ -143,7 +143,7 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		Seed:        1,
-		Targets:     map[string]int{Yes: 600, No: 700, Maybe: 300, Win: 300, IDK: 350},
+		Targets:     map[string]int{Yes: 600, No: 750, Maybe: 300, Win: 300, IDK: 350},
 		HeldOut:     0.2,
 		MaxVariants: 10,
 		OtherNames:  2,
@@ -160,8 +160,8 @@ type Sets struct {
 
 // Generate makes the sets for secret object o. Every attribute keeps at
 // least one phrasing for held-out evaluation; training gets the rest and
-// seeded variants of them up to the per-reply targets (undersampled where
-// there are more source sentences than the target).
+// seeded variants of them up to the per-reply targets; where a reply has
+// more source sentences than its target, the rest are held out too.
 func Generate(o *Object, opt Options) (*Sets, error) {
 	r := augment.NewRand(opt.Seed)
 	aug := &augment.Augmenter{R: r}
@@ -238,7 +238,11 @@ func Generate(o *Object, opt Options) (*Sets, error) {
 		qs := byReply[reply]
 		target := opt.Targets[reply]
 		if len(qs) > target {
+			// the sources that do not fit become held-out questions
 			r.Shuffle(len(qs), func(i, j int) { qs[i], qs[j] = qs[j], qs[i] })
+			for _, q := range qs[target:] {
+				held = append(held, [2]string{q, reply})
+			}
 			qs = qs[:target]
 		}
 		groups := make([]augment.Group, len(qs))
