@@ -19,7 +19,7 @@ func TestGoldenReplies(t *testing.T) {
 		for _, kc := range []struct {
 			k Kernel
 			n int // queries to run (the compact kernel is slow)
-		}{{Auto, 1 << 30}, {Compact, 12}} {
+		}{{Auto, 1 << 30}, {Compact, 60}} {
 			t.Run(name+"/"+kc.k.String(), func(t *testing.T) {
 				m, gold := loadRef(t, name)
 				gold = gold[:min(len(gold), kc.n)]
@@ -117,7 +117,7 @@ func TestActivations(t *testing.T) {
 		for _, kc := range []struct {
 			k Kernel
 			n int
-		}{{Scatter, 40}, {Compact, 3}} {
+		}{{Scatter, 120}, {Compact, 6}} {
 			t.Run(name+"/"+kc.k.String(), func(t *testing.T) {
 				m, gold := loadRef(t, name)
 				p, err := Build(m, Options{Kernel: kc.k})
