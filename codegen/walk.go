@@ -14,72 +14,86 @@ import (
 // table's page), four rows a turn; op works on the row in L. A non-empty
 // fix names the flag condition on which op's result needs fixing up out of
 // line with fix (an instruction on (HL) of the high page) — the carry of a
-// 16-bit add. empty adds a test for B = 0. The code falls through to
-// p_done; it returns the loop and the out-of-line parts.
-func rowWalk(p string, op []string, cond, fix string, empty bool) (loop, tail string) {
-	var b, t strings.Builder
-	w := func(sb *strings.Builder, label, ins, comment string) {
+// 16-bit add. empty adds a test for B = 0. The code ends at p_done.
+func rowWalk(p string, op []string, cond, fix string, empty bool) string {
+	var b strings.Builder
+	w := func(label, ins, comment string) {
 		if label != "" {
 			label += ":"
 		}
 		if comment != "" {
-			fmt.Fprintf(sb, "%-8s%-24s; %s\n", label, ins, comment)
+			fmt.Fprintf(&b, "%-8s%-24s; %s\n", label, ins, comment)
 		} else {
-			fmt.Fprintf(sb, "%-8s%s\n", label, ins)
+			fmt.Fprintf(&b, "%-8s%s\n", label, ins)
 		}
 	}
-	w(&b, "", "ld a,b", "")
-	w(&b, "", "srl b", "")
-	w(&b, "", "srl b", "B = groups of four rows")
-	w(&b, "", "and 3", "A = rows beyond them")
-	w(&b, "", "jp nz,"+p+"_part", "")
+	// rows writes rows from..3 of a group of four and the loop's end. The
+	// main copy is labelled and uses short jumps; each fix-up is followed
+	// by its own copy of the rest of the group, so that a carry costs no
+	// jump back (24 T instead of 34).
+	rows := func(from int, main bool) {
+		for i := from; i < 4; i++ {
+			label := ""
+			if main {
+				label = fmt.Sprintf("%s_r%d", p, i)
+				if i == 0 {
+					label = p + "_lp"
+				}
+			}
+			reg := "d"
+			if i%2 == 0 {
+				w(label, "pop de", "10 two rows")
+				label, reg = "", "e"
+			}
+			w(label, "ld l,"+reg, " 4")
+			for _, o := range op {
+				w("", o, "")
+			}
+			if fix != "" && main {
+				w("", fmt.Sprintf("jr %s,%s_f%d", cond, p, i+1), " 7")
+			} else if fix != "" {
+				w("", fmt.Sprintf("jp %s,%s_f%d", cond, p, i+1), "")
+			}
+		}
+		if main {
+			w("", "djnz "+p+"_lp", "13")
+		} else {
+			w("", "dec b", "")
+			w("", "jp nz,"+p+"_lp", "")
+		}
+		w("", "jp "+p+"_done", "")
+	}
+	w("", "ld a,b", "")
+	w("", "srl b", "")
+	w("", "srl b", "B = groups of four rows")
+	w("", "and 3", "A = rows beyond them")
+	w("", "jp nz,"+p+"_part", "")
 	if empty {
-		w(&b, "", "or b", "")
-		w(&b, "", "jr z,"+p+"_done", "no rows")
+		w("", "or b", "")
+		w("", "jp z,"+p+"_done", "no rows")
 	}
-	for i := 0; i < 4; i++ {
-		label := fmt.Sprintf("%s_r%d", p, i)
-		if i == 0 {
-			label = p + "_lp"
-		}
-		reg := "e"
-		if i%2 == 0 {
-			w(&b, label, "pop de", "10 two rows")
-			label = ""
-		} else {
-			reg = "d"
-		}
-		w(&b, label, "ld l,"+reg, " 4")
-		for _, o := range op {
-			w(&b, "", o, "")
-		}
-		if fix != "" {
-			w(&b, "", fmt.Sprintf("jr %s,%s_f%d", cond, p, i+1), "")
-		}
-	}
-	w(&b, p+"_r4", "djnz "+p+"_lp", "13")
-	w(&b, p+"_done", "", "")
-
-	w(&t, p+"_part", "inc b", "the rows beyond whole groups of four first")
-	w(&t, "", "dec a", "")
-	w(&t, "", "jr z,"+p+"_one", "")
-	w(&t, "", "dec a", "")
-	w(&t, "", "jr z,"+p+"_r2", "two: one whole POP")
-	w(&t, "", "dec sp", "three: step back a byte so that POP")
-	w(&t, "", "pop de", "puts the first row in D")
-	w(&t, "", "jp "+p+"_r1", "")
-	w(&t, p+"_one", "dec sp", "")
-	w(&t, "", "pop de", "")
-	w(&t, "", "jp "+p+"_r3", "")
+	rows(0, true)
 	if fix != "" {
 		for i := 1; i <= 4; i++ {
-			w(&t, fmt.Sprintf("%s_f%d", p, i), "inc h", "")
-			w(&t, "", fix, "")
-			w(&t, "", "dec h", "")
-			w(&t, "", fmt.Sprintf("jp %s_r%d", p, i), "")
+			w(fmt.Sprintf("%s_f%d", p, i), "inc h", "")
+			w("", fix, "")
+			w("", "dec h", "")
+			rows(i, false)
 		}
 	}
-	return b.String(), t.String()
+	w(p+"_part", "inc b", "the rows beyond whole groups of four first")
+	w("", "dec a", "")
+	w("", "jr z,"+p+"_one", "")
+	w("", "dec a", "")
+	w("", "jp z,"+p+"_r2", "two: one whole POP")
+	w("", "dec sp", "three: step back a byte so that POP")
+	w("", "pop de", "puts the first row in D")
+	w("", "jp "+p+"_r1", "")
+	w(p+"_one", "dec sp", "")
+	w("", "pop de", "")
+	w("", "jp "+p+"_r3", "")
+	w(p+"_done", "", "")
+	return b.String()
 }
 
 // addRow adds C to the low byte of a row; the carry goes to the high byte.
@@ -90,11 +104,11 @@ var addRow = []string{"ld a,(hl)               ;  7", "add a,c                 ;
 // The caller patches the pages: sc_pp the column pointer table, sc_xp x,
 // sc_ap the accumulator. Column i: n_plus, the rows of its +1 weights,
 // n_minus, the rows of its -1 weights (a -2 weight is listed twice).
-// Per row about 37 T, and 34 T more when the low byte carries (+1) or
+// Per row about 37 T, and 24 T more when the low byte carries (+1) or
 // does not (-1).
 func scatterKernel() string {
-	apLoop, apTail := rowWalk("ap", addRow, "c", "inc (hl)", true)
-	ngLoop, ngTail := rowWalk("ng", addRow, "nc", "dec (hl)", false)
+	apLoop := rowWalk("ap", addRow, "c", "inc (hl)", true)
+	ngLoop := rowWalk("ng", addRow, "nc", "dec (hl)", false)
 	return `; scatter: acc += x[i] * (column i of W) for every input i listed at HL
 ; (page aligned, B entries, 0 = 256; every listed x[i] is non-zero).
 ; The caller patches the pages: sc_pp the column pointer table, sc_xp x,
@@ -131,16 +145,17 @@ sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
 ` + apLoop + `        dec sp
         pop af                  ; A = n_minus, SP -> the -1 rows
         or a
-        jr z,sc_next
+        jp z,sc_next
         ld b,a
         xor a
         sub c
         ld c,a                  ; -x adds C = low byte of -x and a borrow
 ` + ngLoop + `sc_next:
         exx
-        djnz sc_col
+        dec b                   ; B' = inputs to go
+        jp nz,sc_col
         jp sc_leave
-` + apTail + ngTail + `sc_wide:                        ; x >= 256: full 16-bit adds, on the stack
+sc_wide:                        ; x >= 256: full 16-bit adds, on the stack
         ld sp,(sc_sp)
         ld (aw_hi+1),a
         ld a,(sc_ap+1)
@@ -177,8 +192,8 @@ sc_w1:  call add_w
 // so a row costs about 23 T instead of 37+; fin_ctx folds 32*cnt into the
 // query half. The page holding cnt is zero between steps.
 func ctxKernel() string {
-	ciLoop, ciTail := rowWalk("ci", []string{"inc (hl)                ; 11"}, "", "", true)
-	cdLoop, cdTail := rowWalk("cd", []string{"dec (hl)                ; 11"}, "", "", false)
+	ciLoop := rowWalk("ci", []string{"inc (hl)                ; 11"}, "", "", true)
+	cdLoop := rowWalk("cd", []string{"dec (hl)                ; 11"}, "", "", false)
 	return `; cscatter: cnt[row] += count * W[row,i] for the context inputs listed
 ; at HL (page aligned, B of them, B >= 1); x[i] = 32*count.
 cscatter:
@@ -220,14 +235,15 @@ cs_rep: ld hl,(cs_colp)
 ` + ciLoop + `        dec sp
         pop af                  ; A = n_minus
         or a
-        jr z,cs_end
+        jp z,cs_end
         ld b,a
 ` + cdLoop + `cs_end: dec c
         jp nz,cs_rep
         exx
-        djnz cs_col
+        dec b
+        jp nz,cs_col
         jp sc_leave
-` + ciTail + cdTail + `
+
 ; mk_m32: the table of 32*c for a signed byte c: low bytes in page m32,
 ; high bytes in the next.
 mk_m32: ld hl,m32*256
