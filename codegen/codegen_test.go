@@ -394,3 +394,33 @@ func TestCCPOverwritten(t *testing.T) {
 		}
 	}
 }
+
+// TestMixedKernels: a layer whose columns have too many non-zero weights
+// for the fast kernel's byte counts gets the compact kernel under auto (and
+// an error when fast is demanded); the mixed program stays exact.
+func TestMixedKernels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	m := randomModel(rng, []int{256, 20}, 6, 0.3, 2000)
+	l := &m.Layers[0]
+	for o := 0; o < l.Out; o++ {
+		l.W[o*l.In+5] = 1 // input 5 has 256 rows of +1
+	}
+	if _, err := Build(m, Options{Kernel: Scatter}); err == nil || !strings.Contains(err.Error(), "layer 1 cannot use the fast kernel") {
+		t.Errorf("--kernel fast: error %v, want one naming layer 1", err)
+	}
+	p, err := Build(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.KernelSummary(); got != "compact,fast,fast" {
+		t.Fatalf("kernels %s, want compact,fast,fast", got)
+	}
+	qs := randomQueries(rng, 12)
+	replies, steps := checkActs(t, m, p, qs)
+	for i, q := range qs {
+		if want := reference(m, q); replies[i] != want {
+			t.Errorf("%q: Z80 %q, reference %q", q, replies[i], want)
+		}
+	}
+	t.Logf("%d steps compared", steps)
+}
