@@ -424,3 +424,30 @@ func TestMixedKernels(t *testing.T) {
 	}
 	t.Logf("%d steps compared", steps)
 }
+
+// TestShifts: per-layer shifts other than v1's 2, including none.
+func TestShifts(t *testing.T) {
+	for _, shifts := range [][]uint{{0, 3, 1}, {7, 0, 5}, {1, 1, 15}} {
+		for _, k := range []Kernel{Compact, Scatter} {
+			rng := rand.New(rand.NewPCG(uint64(shifts[0]), 9))
+			m := randomModel(rng, []int{9, 14}, 7, 0.5, 30000)
+			for i, s := range shifts {
+				m.Layers[i].Shift = s
+			}
+			p, err := Build(m, Options{Kernel: k})
+			if err != nil {
+				t.Fatal(err)
+			}
+			qs := randomQueries(rng, 6)
+			replies, steps := checkActs(t, m, p, qs)
+			for i, q := range qs {
+				if want := reference(m, q); replies[i] != want {
+					t.Errorf("shifts %v, %s: %q: Z80 %q, reference %q", shifts, k, q, replies[i], want)
+				}
+			}
+			if steps == 0 {
+				t.Errorf("shifts %v, %s: no steps", shifts, k)
+			}
+		}
+	}
+}
