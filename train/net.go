@@ -254,6 +254,31 @@ func (ps *pass) load(ex *examples, e *example) {
 	}
 }
 
+// dropQuery leaves out each query bucket of the loaded input with
+// probability p. The choice is a hash of (seed, step, example, bucket), so
+// it does not depend on which goroutine handles the example.
+func (ps *pass) dropQuery(p float64, seed, step, example uint64) {
+	limit := uint64(p * (1 << 53))
+	key := splitmix(splitmix(splitmix(seed)^step) ^ example)
+	k := 0
+	for j, i := range ps.idx {
+		if i < lm.QueryBuckets && splitmix(key^uint64(i))>>11 < limit {
+			continue
+		}
+		ps.idx[k], ps.val[k] = i, ps.val[j]
+		k++
+	}
+	ps.idx, ps.val = ps.idx[:k], ps.val[:k]
+}
+
+// splitmix is the SplitMix64 finaliser: a well-mixed hash of x.
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
 // forward runs the training pass on the loaded input; the logits end up in
 // ps.h[last].
 func (ps *pass) forward(v *view) {

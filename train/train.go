@@ -32,6 +32,12 @@ type Config struct {
 	Batch  int     // examples per optimisation step; default 64
 	LR     float64 // Adam step size for weights in grid units; default 0.03
 
+	// Dropout is the probability with which each query trigram bucket of
+	// a training example is left out at each step (default 0.1; negative:
+	// none). Typos and paraphrases change a few trigrams of a query, so
+	// this teaches the net not to rely on any single one.
+	Dropout float64
+
 	// Resume continues from this model (its layer sizes and charset;
 	// Hidden is ignored). The run starts fully quantized.
 	Resume *lm.Model
@@ -161,29 +167,34 @@ func Train(ctx context.Context, pairs []Pair, cfg Config) (*Result, error) {
 	res := &Result{TrainPairs: len(trainPairs), ValPairs: len(valIdx), Examples: len(ex.list), Inputs: ex.nInput}
 	steps := (len(ex.list) + cfg.Batch - 1) / cfg.Batch
 	t.total = steps * cfg.Epochs
-	var best *Epoch
+	best := -1 // index into res.History
 	for epoch := 1; epoch <= cfg.Epochs && !res.Interrupted; epoch++ {
-		loss, done := t.epoch(ctx, epoch, start, best)
+		var last *Epoch
+		if len(res.History) > 0 {
+			last = &res.History[len(res.History)-1]
+		}
+		loss, done := t.epoch(ctx, epoch, start, last)
 		if !done {
 			res.Interrupted = true
-			if best != nil {
+			if best >= 0 {
 				break // keep the best completed epoch
 			}
 		}
 		e := t.evaluate(epoch, loss, start)
 		res.History = append(res.History, e)
-		if best == nil || better(e, *best) {
-			best = &res.History[len(res.History)-1]
+		if best < 0 || better(e, res.History[best]) {
+			best = len(res.History) - 1
 			res.Model = n.model(charset)
 		}
 		if cfg.Progress != nil {
 			cfg.Progress(Progress{Epoch: epoch, Epochs: cfg.Epochs, Step: steps, Steps: steps, Loss: loss, Last: &e, Elapsed: time.Since(start), EpochDone: true})
 		}
 	}
-	res.BestEpoch, res.FloatAcc, res.IntAcc = best.Epoch, best.FloatAcc, best.IntAcc
+	b := res.History[best]
+	res.BestEpoch, res.FloatAcc, res.IntAcc = b.Epoch, b.FloatAcc, b.IntAcc
 	res.Params = res.Model.Params()
-	res.Model.Meta = lm.Meta{Epochs: best.Epoch, Seed: int64(cfg.Seed), Source: "z80lm train",
-		Metrics: map[string]float64{"float_acc": best.FloatAcc, "int_acc": best.IntAcc}}
+	res.Model.Meta = lm.Meta{Epochs: b.Epoch, Seed: int64(cfg.Seed), Source: "z80lm train",
+		Metrics: map[string]float64{"float_acc": b.FloatAcc, "int_acc": b.IntAcc}}
 	res.ExactTrain = exactMatch(res.Model, trainPairs)
 	if len(valIdx) > 0 {
 		v := exactMatch(res.Model, pick(pairs, valIdx))
@@ -193,13 +204,13 @@ func Train(ctx context.Context, pairs []Pair, cfg Config) (*Result, error) {
 	return res, nil
 }
 
-// better orders epochs: no wraps first, then integer accuracy; ties keep
-// the earlier epoch.
+// better orders epochs: no wraps first, then integer accuracy; a tie goes
+// to the later epoch, trained longer at a lower learning rate.
 func better(e, best Epoch) bool {
 	if (e.Wraps == 0) != (best.Wraps == 0) {
 		return e.Wraps == 0
 	}
-	return e.IntAcc > best.IntAcc
+	return e.IntAcc >= best.IntAcc
 }
 
 func defaults(cfg *Config) error {
@@ -233,6 +244,14 @@ func defaults(cfg *Config) error {
 	}
 	if cfg.Batch < 1 {
 		return fmt.Errorf("batch %d: must be at least 1", cfg.Batch)
+	}
+	switch {
+	case cfg.Dropout == 0:
+		cfg.Dropout = 0.1
+	case cfg.Dropout < 0:
+		cfg.Dropout = 0
+	case cfg.Dropout >= 1:
+		return fmt.Errorf("dropout %g: must be below 1", cfg.Dropout)
 	}
 	if cfg.LR == 0 {
 		cfg.LR = 0.03
@@ -359,6 +378,9 @@ func (t *trainer) batch(batch []int32) *grads {
 			for _, e := range batch[lo:hi] {
 				ex := &t.ex.list[e]
 				ps.load(t.ex, ex)
+				if t.cfg.Dropout > 0 {
+					ps.dropQuery(t.cfg.Dropout, t.cfg.Seed, uint64(t.step), uint64(e))
+				}
 				ps.forward(t.v)
 				if ps.backward(t.v, g, int(ex.target), scale) {
 					g.correct++

@@ -37,12 +37,15 @@ func runTrain(args []string) error {
 	hidden := fs.String("hidden", "256,192,128", "hidden layer `WIDTHS`, comma-separated, each 1..256")
 	epochs := fs.Int("epochs", 30, "training epochs")
 	seed := fs.Uint64("seed", 1, "random seed (initialisation, shuffling, validation split)")
-	val := fs.Float64("val", 0, "hold out this `FRACTION` of the distinct inputs and report exact replies on them")
+	val := fs.Float64("val", 0, "hold out this `FRACTION` of the distinct inputs and report exact replies on them;\n"+
+		"inputs with a common reply and trigram sets of Jaccard similarity >= 0.5 (variants of one\n"+
+		"sentence) are grouped and held out together")
 	report := fs.String("report", "", "write figures and per-epoch history as JSON to `FILE`")
 	resume := fs.String("resume", "", "continue training `MODEL` (same character set)")
 	plot := fs.String("plot", "", "draw loss and accuracies per epoch as SVG to `FILE`")
 	batch := fs.Int("batch", 64, "examples per optimisation step")
 	lr := fs.Float64("lr", 0.03, "Adam step size (weights, in grid units)")
+	dropout := fs.Float64("dropout", 0.1, "leave out each query trigram of a training example with this probability (0: never)")
 	pos, err := parseFlags(c, fs, args)
 	if err != nil {
 		return err
@@ -54,12 +57,17 @@ func runTrain(args []string) error {
 		return usagef("missing --data FILE")
 	case *out == "":
 		return usagef("missing --out MODEL")
+	case !(*dropout >= 0 && *dropout < 1):
+		return usagef("--dropout %g: must be at least 0 and below 1", *dropout)
 	case *plot != "" && !strings.EqualFold(filepath.Ext(*plot), ".svg"):
 		return usagef("--plot %s: only .svg is supported", *plot)
 	}
 	hiddenSet := false
 	fs.Visit(func(f *flag.Flag) { hiddenSet = hiddenSet || f.Name == "hidden" })
-	cfg := train.Config{Epochs: *epochs, Seed: *seed, Val: *val, Batch: *batch, LR: *lr}
+	cfg := train.Config{Epochs: *epochs, Seed: *seed, Val: *val, Batch: *batch, LR: *lr, Dropout: *dropout}
+	if *dropout == 0 {
+		cfg.Dropout = -1 // Config's zero value means the default
+	}
 	if cfg.Hidden, err = parseWidths(*hidden); err != nil {
 		return usagef("--hidden %s: %v", *hidden, err)
 	}
@@ -123,6 +131,13 @@ func runTrain(args []string) error {
 		return err
 	}
 	fmt.Print(ovf.String())
+	wrapped := 0
+	for _, l := range ovf.Layers {
+		wrapped += l.Wrapped
+	}
+	if wrapped > 0 {
+		fmt.Fprintf(os.Stderr, "warning: %d accumulators wrap on the training data; try fewer or narrower layers\n", wrapped)
+	}
 
 	if *report != "" {
 		if err := writeReport(*report, res); err != nil {
