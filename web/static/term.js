@@ -199,8 +199,9 @@
     }
   }
 
-  function start(name, com) {
-    prog = { name, com };
+  function start(name, com, title) {
+    prog = { name, com, title };
+    $("about").textContent = name + ".COM: " + title;
     document.body.dataset.program = name;
     for (const b of document.querySelectorAll("#programs button")) {
       b.setAttribute("aria-checked", String(b.dataset.name === name));
@@ -224,7 +225,7 @@
     if (state === "exited" || state === "error") {
       input.value = "";
       pendingEl.textContent = "";
-      if (prog) start(prog.name, prog.com);
+      if (prog) start(prog.name, prog.com, prog.title);
       return;
     }
     if (state === "loading" || !prog) return;
@@ -242,7 +243,7 @@
 
   // ---- programs ----
 
-  async function choose(name) {
+  async function choose(name, title) {
     try {
       let com = cache.get(name);
       if (!com) {
@@ -251,7 +252,7 @@
         com = new Uint8Array(await r.arrayBuffer());
         cache.set(name, com);
       }
-      start(name, com);
+      start(name, com, title);
     } catch (e) {
       setState("error");
       note("cannot load " + name + ".COM: " + e.message);
@@ -265,7 +266,7 @@
       note(f.name + " is too big for a 64K Z80");
       return;
     }
-    f.arrayBuffer().then((b) => start(name, new Uint8Array(b)), (e) => note("cannot read " + f.name + ": " + e.message));
+    f.arrayBuffer().then((b) => start(name, new Uint8Array(b), "your own program, running on this page"), (e) => note("cannot read " + f.name + ": " + e.message));
   }
 
   function showPrograms(list) {
@@ -279,7 +280,7 @@
       b.textContent = p.name;
       b.title = p.title + " (" + p.name + ".COM, " + num(p.size) + " bytes)";
       b.addEventListener("click", () => {
-        choose(p.name);
+        choose(p.name, p.title);
         input.focus({ preventScroll: true });
       });
       box.appendChild(b);
@@ -349,7 +350,7 @@
     const first = list.find((p) => p.name === want) || list[0];
     input.focus({ preventScroll: true });
     if (first) {
-      choose(first.name);
+      choose(first.name, first.title);
     } else {
       setState("exited");
       note("no programs offered; drop a .COM here or pick one above");
