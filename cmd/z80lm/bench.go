@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -9,7 +10,7 @@ import (
 	"strings"
 
 	"z80lm/codegen"
-	"z80lm/cpm"
+	"z80lm/dataset"
 	"z80lm/lm"
 	"z80lm/z80"
 )
@@ -26,6 +27,7 @@ func runBench(args []string) error {
 	queries := fs.String("queries", "", "`FILE` of queries, one a line (a query|reply line counts as its query)")
 	other := fs.String("com", "", "also measure this CP/M `FILE.COM` on the same queries")
 	kernel := fs.String("kernel", "auto", "layer kernels of the compiled model: compact, fast or auto")
+	jsonOut := fs.String("json", "", "also write the compiled model's figures as JSON to `FILE`")
 	pos, err := parseFlags(c, fs, args)
 	if err != nil {
 		return err
@@ -42,7 +44,7 @@ func runBench(args []string) error {
 	if err != nil {
 		return usagef("--kernel: %v", err)
 	}
-	qs, err := readQueries(*queries)
+	qs, want, err := readQueries(*queries)
 	if err != nil {
 		return err
 	}
@@ -82,7 +84,18 @@ func runBench(args []string) error {
 	}
 	w := os.Stdout
 	fmt.Fprintf(w, "model %s: %d parameters, kernels %s\n", *model, m.Params(), p.KernelSummary())
-	fmt.Fprintf(w, "queries: %d from %s; compiled replies equal to the Go reference: %d/%d\n\n", len(qs), *queries, exact, len(qs))
+	fmt.Fprintf(w, "queries: %d from %s; compiled replies equal to the Go reference: %d/%d\n", len(qs), *queries, exact, len(qs))
+	matched := -1
+	if want != nil {
+		matched = 0
+		for i, r := range want {
+			if ours.replies[i] == r {
+				matched++
+			}
+		}
+		fmt.Fprintf(w, "replies equal to the file's expected replies: %d/%d (%.1f%%)\n", matched, len(qs), 100*float64(matched)/float64(len(qs)))
+	}
+	fmt.Fprintln(w)
 	row := func(label string, f func(b *benchRun) string) {
 		fmt.Fprintf(w, "%-30s", label)
 		for _, b := range cols {
@@ -101,6 +114,21 @@ func runBench(args []string) error {
 	if n := ours.skipped; n > 0 {
 		fmt.Fprintf(w, "(%d queries with an empty reply are left out of the per-character figures)\n", n)
 	}
+	if *jsonOut != "" {
+		f := benchFigures{Bytes: ours.size, Queries: len(qs), Chars: ours.chars, TPerChar: ours.meanPerChar(),
+			TPerCharMedian: ours.medianPerChar(), Step: ours.meanStep(), CharsPerSec: 4e6 / ours.meanPerChar(),
+			ReferenceEqual: exact}
+		if matched >= 0 {
+			f.ExactMatch = float64(matched) / float64(len(qs))
+		}
+		if err := writeOutput(*jsonOut, func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(f)
+		}); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(w, "\nwhere the time goes (z80lm .COM, T-states per reply character, total/total):\n")
 	for i, s := range prof.names {
 		fmt.Fprintf(w, "  %-34s %10.0f  %5.1f%%\n", s, float64(prof.t[i])/float64(max(ours.chars, 1)),
@@ -109,35 +137,54 @@ func runBench(args []string) error {
 	return nil
 }
 
+// benchFigures is the --json output (examples.Figures reads it).
+type benchFigures struct {
+	Bytes          int     `json:"bytes"`
+	Queries        int     `json:"queries"`
+	Chars          int     `json:"reply_chars"`
+	TPerChar       float64 `json:"tstates_per_char"`
+	TPerCharMedian float64 `json:"tstates_per_char_median"`
+	Step           float64 `json:"step"`
+	CharsPerSec    float64 `json:"chars_per_sec_4mhz"`
+	ReferenceEqual int     `json:"replies_equal_to_reference"`
+	ExactMatch     float64 `json:"exact_match,omitempty"` // share of the file's expected replies
+}
+
 // readQueries reads one query a line; in a query|reply line the part
-// before the '|' is the query. Blank lines are skipped.
-func readQueries(path string) ([]string, error) {
+// before the '|' is the query. Blank lines and # comments are skipped.
+// want holds the expected replies when every line has one, else nil.
+func readQueries(path string) (qs, want []string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
-	var qs []string
 	sc := bufio.NewScanner(f)
+	all := true
 	for n := 1; sc.Scan(); n++ {
-		q, _, _ := strings.Cut(sc.Text(), "|")
+		q, r, has := strings.Cut(sc.Text(), "|")
 		switch {
-		case strings.TrimSpace(q) == "":
+		case strings.TrimSpace(q) == "" || strings.HasPrefix(q, "#"):
 			continue
 		case strings.HasPrefix(q, "!"):
-			return nil, fmt.Errorf("%s:%d: a query starting with '!' would end the program", path, n)
+			return nil, nil, fmt.Errorf("%s:%d: a query starting with '!' would end the program", path, n)
 		case strings.ContainsAny(q, "\x00\x03\x05\x08\x10\x12\x15\x18\x7f"):
-			return nil, fmt.Errorf("%s:%d: control characters would edit the console line", path, n)
+			return nil, nil, fmt.Errorf("%s:%d: control characters would edit the console line", path, n)
 		}
 		qs = append(qs, q)
+		want = append(want, dataset.Normalize(r))
+		all = all && has
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
 	}
 	if len(qs) == 0 {
-		return nil, fmt.Errorf("%s: no queries", path)
+		return nil, nil, fmt.Errorf("%s: no queries", path)
 	}
-	return qs, nil
+	if !all {
+		want = nil
+	}
+	return qs, want, nil
 }
 
 // A benchRun is what one program did on the queries.
@@ -179,71 +226,41 @@ func (b *benchRun) meanStep() float64 {
 	return s / float64(max(len(b.steps), 1))
 }
 
-type outEvent struct {
-	b byte
-	t uint64
-}
-
-// measure runs com on the queries, typed one at a time, and measures each
-// line from its submission (BDOS 10 returns) to the next console input
-// request. A reply is what the program prints after the line up to the
-// last line break, without CR and LF; the text after it is the prompt.
+// measure runs com on the queries, typed one at a time at its prompt, and
+// measures each line from its submission (BDOS 10 returns) to the next
+// console input request.
 func measure(com []byte, qs []string, hooks map[uint16]func(*z80.CPU)) (*benchRun, error) {
-	var events []outEvent
-	mc, err := cpm.New(cpm.Config{Program: com, Output: io.Discard, MaxTStates: 1 << 42,
-		OnOutput: func(b byte, t uint64) { events = append(events, outEvent{b, t}) }})
+	z, err := newZ80Chat("the program", com)
 	if err != nil {
 		return nil, err
 	}
 	for a, fn := range hooks {
-		mc.Hook(a, fn)
+		z.m.Hook(a, fn)
 	}
 	b := &benchRun{size: len(com)}
-	for i := 0; i <= len(qs); i++ {
-		events = events[:0]
-		st, err := mc.RunFor(1 << 40)
+	for _, q := range qs {
+		a, err := z.reply(q)
 		if err != nil {
 			return nil, err
 		}
-		if st != cpm.WaitingInput {
-			return nil, fmt.Errorf("the program %s instead of waiting for console input (query %d)", mc.ExitReason(), i+1)
-		}
-		if i > 0 {
-			b.add(mc.Stats().Lines[i-1], events)
-		}
-		if i < len(qs) {
-			mc.Feed([]byte(qs[i] + "\r"))
-		}
+		b.add(a)
 	}
 	return b, nil
 }
 
-// add accounts one line; events holds (at least) its output, at the end.
-func (b *benchRun) add(l cpm.LineStat, events []outEvent) {
-	out := events[len(events)-len(l.Output):]
-	if i := strings.LastIndexByte(l.Output, '\n'); i >= 0 {
-		out = out[:i+1]
-	}
-	var reply []byte
-	var last uint64
-	for _, e := range out {
-		if e.b == '\r' || e.b == '\n' {
-			continue
-		}
-		if len(reply) > 0 {
-			b.steps = append(b.steps, e.t-last)
-		}
-		reply = append(reply, e.b)
-		last = e.t
-	}
-	b.replies = append(b.replies, string(reply))
-	if len(reply) == 0 {
+// add accounts one reply.
+func (b *benchRun) add(a answer) {
+	b.replies = append(b.replies, a.text)
+	if len(a.text) == 0 {
 		b.skipped++
 		return
 	}
-	b.perChar = append(b.perChar, float64(l.TStates)/float64(len(reply)))
-	b.tstates += l.TStates
-	b.chars += len(reply)
+	for i := 1; i < len(a.at); i++ {
+		b.steps = append(b.steps, a.at[i]-a.at[i-1])
+	}
+	b.perChar = append(b.perChar, float64(a.tstates)/float64(len(a.text)))
+	b.tstates += a.tstates
+	b.chars += len(a.text)
 }
 
 // A profile attributes the compiled program's T-states to its parts with

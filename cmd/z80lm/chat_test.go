@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"z80lm/examples"
 )
 
 // echo replies with the prepared query in brackets, so the test sees
 // exactly what a replier receives.
-func echo(q string) (string, error) { return "[" + q + "]", nil }
+func echo(q string) (answer, error) { return answer{text: "[" + q + "]"}, nil }
 
 func TestChatLoop(t *testing.T) {
 	long := strings.Repeat("abcdefghij", 7) // 70 characters
@@ -41,28 +43,25 @@ func TestChatLoop(t *testing.T) {
 
 	boom := errors.New("boom")
 	var out bytes.Buffer
-	err := chatLoop(strings.NewReader("a\nb\n"), &out, false, func(q string) (string, error) {
+	err := chatLoop(strings.NewReader("a\nb\n"), &out, false, func(q string) (answer, error) {
 		if q == "B" {
-			return "", boom
+			return answer{}, boom
 		}
-		return q, nil
+		return answer{text: q}, nil
 	})
 	if !errors.Is(err, boom) || out.String() != "A\n" {
 		t.Errorf("replier error: got %v and %q", err, out.String())
 	}
 }
 
-// TestChatNative answers the first golden queries of ../shared/reference
-// through the same path as "z80lm chat --native --model guess-model.npz".
-func TestChatNative(t *testing.T) {
+// TestChatNativeAndZ80 answers golden queries of ../shared/reference
+// through the paths of "z80lm chat --native --model guess-model.npz" and
+// "z80lm chat --model guess-model.npz" (compiled and run on the emulated Z80).
+func TestChatNativeAndZ80(t *testing.T) {
 	ref := filepath.Join("..", "..", "..", "shared", "reference")
 	exp, err := os.ReadFile(filepath.Join(ref, "guess-expected.txt"))
 	if err != nil {
 		t.Skipf("golden data absent (%v)", err)
-	}
-	reply, err := chatReplier(filepath.Join(ref, "guess-model.npz"), "", true)
-	if err != nil {
-		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(exp)), "\n")[:40]
 	var in, want strings.Builder
@@ -71,15 +70,52 @@ func TestChatNative(t *testing.T) {
 		in.WriteString(q + "\n")
 		want.WriteString(r + "\n")
 	}
-	var out bytes.Buffer
-	if err := chatLoop(strings.NewReader(in.String()), &out, false, reply); err != nil {
-		t.Fatal(err)
+	for _, native := range []bool{true, false} {
+		reply, _, err := openChat(filepath.Join(ref, "guess-model.npz"), "", native, 0, examples.Guess())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := chatLoop(strings.NewReader(in.String()), &out, false, reply); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != want.String() {
+			t.Errorf("native=%v: replies differ:\n got %q\nwant %q", native, out.String(), want.String())
+		}
 	}
-	if out.String() != want.String() {
-		t.Errorf("replies differ:\n got %q\nwant %q", out.String(), want.String())
-	}
+}
 
-	if _, err := chatReplier("", "", false); err == nil || !strings.Contains(err.Error(), "not yet available") {
-		t.Errorf("emulated path: %v", err)
+// TestBuiltinProgramsAgree checks that the shipped CHAT.COM and GUESS.COM
+// answer exactly as the Go reference inference of the models they were
+// compiled from.
+func TestBuiltinProgramsAgree(t *testing.T) {
+	queries := []string{"HELLO", "WHO ARE YOU", "IS IT ALIVE", "CAN IT FLY", "XYZZY", "IS IT A PENGUIN", "WHAT IS YOUR NAME"}
+	for _, p := range examples.Programs() {
+		z80, _, err := openChat("", "", false, 4, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		native, _, err := openChat("", "", true, 0, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range queries {
+			a, err := z80(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := native(q)
+			if a.text != b.text {
+				t.Errorf("%s %q: Z80 %q, reference %q", p.Name, q, a.text, b.text)
+			}
+			if len(a.at) != len(a.text) || (len(a.at) > 0 && a.at[0] == 0) || a.tstates == 0 {
+				t.Errorf("%s %q: no Z80 timing: %d T-states, times %v", p.Name, q, a.tstates, a.at)
+			}
+			for i := 1; i < len(a.at); i++ {
+				if a.at[i] <= a.at[i-1] {
+					t.Errorf("%s %q: character times not increasing: %v", p.Name, q, a.at)
+				}
+			}
+		}
 	}
 }
