@@ -16,7 +16,7 @@ import (
 // For layer k with inputs x (In of them) and Out outputs:
 //
 //	u[i][o]  master weight, in units of the weight grid, kept in [-2.5, 1.5]
-//	q[i][o]  = clamp(round(u), -2, +1)            the 2-bit weight the Z80 uses
+//	q[i][o]  = clamp(floor(u + ½), -2, +1)        the 2-bit weight the Z80 uses
 //	w[i][o]  = (1−α)·u + α·q                      α ramps from 0.5 to 1 (progressive quantization)
 //	b[o]     master bias in accumulator units; the forward pass uses round(b)
 //	acc[o]   = round(b[o]) + Σ_i w[i][o]·x[i]     layer 0: x = bucket count × 32
@@ -111,10 +111,30 @@ func netFromModel(m *lm.Model) (*net, error) {
 	return n, nil
 }
 
-func clip(v, lo, hi float32) float32 { return max(lo, min(hi, v)) }
+func clip(v, lo, hi float32) float32 {
+	if v < lo {
+		return lo
+	}
+	if v > hi {
+		return hi
+	}
+	return v
+}
 
-// quant is the 2-bit weight of a master weight: clamp(round(u), -2, +1).
-func quant(u float32) float32 { return clip(float32(math.Round(float64(u))), -2, 1) }
+// quant is the 2-bit weight of a master weight: clamp(round(u), -2, +1),
+// rounding halves up (round(u) = floor(u + 0.5)). It is the one definition
+// used by the training pass, the optimiser and the exported model.
+func quant(u float32) float32 {
+	// u + 2.5 ≥ 0 in the master range, where int32() truncation is floor
+	q := float32(int32(u+2.5)) - 2
+	if q > 1 {
+		return 1
+	}
+	if q < -2 {
+		return -2
+	}
+	return q
+}
 
 // roundBias is the int16 bias of a master bias.
 func roundBias(b float32) float32 {
@@ -184,7 +204,6 @@ type grads struct {
 	t       float64
 	loss    float64 // Σ cross-entropy
 	penalty float64 // Σ overflow penalty
-	correct int
 }
 
 func newGrads(n *net) *grads {
@@ -201,23 +220,7 @@ func (g *grads) zero() {
 		clear(g.w[k])
 		clear(g.b[k])
 	}
-	g.t, g.loss, g.penalty, g.correct = 0, 0, 0, 0
-}
-
-// add adds h to g.
-func (g *grads) add(h *grads) {
-	for k := range g.w {
-		for i, x := range h.w[k] {
-			g.w[k][i] += x
-		}
-		for i, x := range h.b[k] {
-			g.b[k][i] += x
-		}
-	}
-	g.t += h.t
-	g.loss += h.loss
-	g.penalty += h.penalty
-	g.correct += h.correct
+	g.t, g.loss, g.penalty = 0, 0, 0
 }
 
 // A pass holds one goroutine's buffers for the forward and backward pass.
@@ -319,9 +322,8 @@ func (ps *pass) forward(v *view) {
 }
 
 // backward adds to g the gradients of the loss of the last forward pass
-// (target class target), scaled by scale (1/batch size), and returns
-// whether the argmax (first maximum) was the target.
-func (ps *pass) backward(v *view, g *grads, target int, scale float32) bool {
+// (target class target), scaled by scale (1/batch size).
+func (ps *pass) backward(v *view, g *grads, target int, scale float32) {
 	last := len(v.w) - 1
 	y := ps.h[last]
 	// softmax of τ·y, cross-entropy, dL/dy and dL/dt
@@ -388,7 +390,6 @@ func (ps *pass) backward(v *view, g *grads, target int, scale float32) bool {
 			}
 		}
 	}
-	return best == target
 }
 
 // argmax returns the index of the first maximum, like lm.Argmax.

@@ -350,13 +350,15 @@ func (t *trainer) epoch(ctx context.Context, epoch int, start time.Time, last *E
 			return loss / float64(max(seen, 1)), false
 		}
 		batch := t.order[s*B : min((s+1)*B, len(t.order))]
-		alpha, grid, lr := t.schedule()
-		t.v.set(t.n, float32(alpha))
-		g := t.batch(batch)
-		loss += g.loss
+		_, grid, lr := t.schedule()
+		t.batch(batch) // with the view set for this step's α
+		for _, g := range t.grads {
+			loss += g.loss
+		}
 		seen += len(batch)
-		t.opt.step(t.n, g, t.cfg.LR*lr, grid)
 		t.step++
+		alpha, _, _ := t.schedule()
+		t.opt.step(t.n, t.grads, t.cfg.LR*lr, grid, t.v, float32(alpha))
 		if t.cfg.Progress != nil && (s%16 == 0 || s == steps-1) {
 			t.cfg.Progress(Progress{Epoch: epoch, Epochs: t.cfg.Epochs, Step: s + 1, Steps: steps, Loss: loss / float64(seen), Last: last, Elapsed: time.Since(start)})
 		}
@@ -364,9 +366,9 @@ func (t *trainer) epoch(ctx context.Context, epoch int, start time.Time, last *E
 	return loss / float64(seen), true
 }
 
-// batch computes the gradient of one batch: shard j takes the j-th
-// contiguous slice; the shard gradients are added in shard order.
-func (t *trainer) batch(batch []int32) *grads {
+// batch computes the gradient of one batch in shards: shard j takes the
+// j-th contiguous slice into t.grads[j].
+func (t *trainer) batch(batch []int32) {
 	scale := 1 / float32(len(batch))
 	var wg sync.WaitGroup
 	per := (len(batch) + shards - 1) / shards
@@ -382,17 +384,11 @@ func (t *trainer) batch(batch []int32) *grads {
 					ps.dropQuery(t.cfg.Dropout, t.cfg.Seed, uint64(t.step), uint64(e))
 				}
 				ps.forward(t.v)
-				if ps.backward(t.v, g, int(ex.target), scale) {
-					g.correct++
-				}
+				ps.backward(t.v, g, int(ex.target), scale)
 			}
 		})
 	}
 	wg.Wait()
-	for j := 1; j < shards; j++ {
-		t.grads[0].add(t.grads[j])
-	}
-	return t.grads[0]
 }
 
 // evaluate measures the training pass (at the current α) and the integer
@@ -483,35 +479,66 @@ const (
 	adamEps      = 1e-8
 )
 
-// step applies one Adam update with step size lr to the weights (plus the
-// grid regulariser's gradient 2·grid·(u − q)), lr×biasLRScale to the
-// biases and tempLR to the log-temperature.
-func (a *adam) step(n *net, g *grads, lr, grid float64) {
+// step applies one Adam update from the shard gradients gs, summed in
+// shard order: to the weights with step size lr (their gradient plus the
+// grid regulariser's 2·grid·(u − q)), to the biases with lr×biasLRScale
+// and to the log-temperature with tempLR. It then refreshes v for the next
+// step's alpha. The weights are cut into chunks that goroutines update in
+// parallel; each weight's arithmetic is the same whichever goroutine does
+// it, so the result does not depend on scheduling.
+func (a *adam) step(n *net, gs []*grads, lr, grid float64, v *view, alpha float32) {
 	a.t++
 	c1 := 1 - math.Pow(beta1, float64(a.t))
 	c2 := 1 - math.Pow(beta2, float64(a.t))
 	sw := float32(lr * math.Sqrt(c2) / c1)
 	sb := sw * biasLRScale
+	const chunk = 8192
+	var wg sync.WaitGroup
 	for k := range n.layers {
-		l := &n.layers[k]
-		m, v, gw := a.mw[k], a.vw[k], g.w[k]
-		for i, u := range l.u {
-			d := gw[i] + float32(2*grid)*(u-quant(u))
-			m[i] = beta1*m[i] + (1-beta1)*d
-			v[i] = beta2*v[i] + (1-beta2)*d*d
-			l.u[i] = clip(u-sw*m[i]/(sqrt32(v[i])+adamEps), wMin, wMax)
-		}
-		m, v, gb := a.mb[k], a.vb[k], g.b[k]
-		for o, b := range l.b {
-			d := gb[o]
-			m[o] = beta1*m[o] + (1-beta1)*d
-			v[o] = beta2*v[o] + (1-beta2)*d*d
-			l.b[o] = clip(b-sb*m[o]/(sqrt32(v[o])+adamEps), math.MinInt16, math.MaxInt16)
+		u, m, s2, w := n.layers[k].u, a.mw[k], a.vw[k], v.w[k]
+		for lo := 0; lo < len(u); lo += chunk {
+			hi := min(lo+chunk, len(u))
+			wg.Go(func() {
+				var g [shards][]float32
+				for j := range g {
+					g[j] = gs[j].w[k][lo:hi]
+				}
+				u, m, s2, w := u[lo:hi], m[lo:hi], s2[lo:hi], w[lo:hi]
+				for i := range u {
+					d := float32(2*grid) * (u[i] - quant(u[i]))
+					for j := range g {
+						d += g[j][i]
+					}
+					m[i] = beta1*m[i] + (1-beta1)*d
+					s2[i] = beta2*s2[i] + (1-beta2)*d*d
+					u[i] = clip(u[i]-sw*m[i]/(sqrt32(s2[i])+adamEps), wMin, wMax)
+					w[i] = (1-alpha)*u[i] + alpha*quant(u[i]) // as view.set
+				}
+			})
 		}
 	}
-	a.mt = beta1*a.mt + (1-beta1)*g.t
-	a.vt = beta2*a.vt + (1-beta2)*g.t*g.t
+	for k := range n.layers {
+		b, m, s2 := n.layers[k].b, a.mb[k], a.vb[k]
+		for o := range b {
+			var d float32
+			for _, g := range gs {
+				d += g.b[k][o]
+			}
+			m[o] = beta1*m[o] + (1-beta1)*d
+			s2[o] = beta2*s2[o] + (1-beta2)*d*d
+			b[o] = clip(b[o]-sb*m[o]/(sqrt32(s2[o])+adamEps), math.MinInt16, math.MaxInt16)
+			v.b[k][o] = roundBias(b[o])
+		}
+	}
+	var dt float64
+	for _, g := range gs {
+		dt += g.t
+	}
+	a.mt = beta1*a.mt + (1-beta1)*dt
+	a.vt = beta2*a.vt + (1-beta2)*dt*dt
 	n.t -= float32(tempLR * math.Sqrt(c2) / c1 * a.mt / (math.Sqrt(a.vt) + adamEps))
+	v.tau = float32(math.Exp(float64(n.t)))
+	wg.Wait()
 }
 
 func sqrt32(v float32) float32 { return float32(math.Sqrt(float64(v))) }
