@@ -324,6 +324,7 @@ func (t *trainer) initTemperature() {
 	mean := s / float64(cnt)
 	sd := math.Sqrt(max(s2/float64(cnt)-mean*mean, 1))
 	t.n.t = float32(-math.Log(sd))
+	t.v.tau = float32(1 / sd)
 }
 
 // schedule returns the quantized share α, the grid regulariser strength
