@@ -8,7 +8,8 @@ import (
 )
 
 // Keyboard rows, mumbles and silly words for Nonsense; none of the words is
-// an object of the 20 Questions game or a keyword of the chat intents.
+// an object of the 20 Questions game or a keyword of the chat intents, and
+// no mumble starts with '!', the .COM program's command to exit.
 var (
 	rows  = []string{"QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM", "POIUYTREWQ", "LKJHGFDSA", "MNBVCXZ"}
 	salad = []string{
@@ -21,7 +22,7 @@ var (
 	}
 	mumbles = []string{
 		"ASDF", "QWERTY", "???", "...", "HMMM", "UMMM", "BLAH BLAH", "XYZZY", "FOO BAR",
-		"AAAAAA", "ZZZZ", "!!!", "?!?!", "GRRR", "MEH", "BLEH", "ERR", "UHHH", "LALALA",
+		"AAAAAA", "ZZZZ", "?!?!", "GRRR", "MEH", "BLEH", "ERR", "UHHH", "LALALA",
 		"HJKL", "JJJJ", "BRB", "IDK", "123", "42", "OOOOO", "BZZT", "PFFT", "HUH",
 	}
 )

@@ -55,6 +55,9 @@ func TestChatSetProperties(t *testing.T) {
 			t.Errorf("input %q occurs twice (replies %q and %q)", p.Input, r, p.Response)
 		}
 		reply[p.Input] = p.Response
+		if p.Input[0] == '!' {
+			t.Errorf("input %q starts with '!', which ends the .COM program", p.Input)
+		}
 		if len(p.Input) > MaxInput {
 			t.Errorf("input %q longer than %d", p.Input, MaxInput)
 		}

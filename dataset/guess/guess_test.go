@@ -169,6 +169,9 @@ func TestEveryObjectGenerates(t *testing.T) {
 			}
 			seen[p.Input] = true
 			count[p.Response]++
+			if p.Input[0] == '!' {
+				t.Errorf("%s: input %q starts with '!', which ends the .COM program", o.Name, p.Input)
+			}
 		}
 		for _, r := range []string{Yes, No, Win, IDK} {
 			if count[r] < 150 {
@@ -181,6 +184,9 @@ func TestEveryObjectGenerates(t *testing.T) {
 			}
 		}
 		for _, p := range hs.Pairs {
+			if p.Input[0] == '!' {
+				t.Errorf("%s: held-out input %q starts with '!'", o.Name, p.Input)
+			}
 			if seen[p.Input] {
 				t.Errorf("%s: held-out input %q is in the training set", o.Name, p.Input)
 			}
