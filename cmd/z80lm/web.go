@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"z80lm/cpm"
+	"z80lm/examples"
 	"z80lm/web"
 )
 
@@ -90,8 +91,12 @@ func newSite(files []string) (*web.Site, error) {
 	return site, nil
 }
 
-// builtinPrograms are the programs the page offers without --com.
-// TODO(lead): return the examples package's CHAT and GUESS once it exists.
+// builtinPrograms are the programs the page offers without --com: the
+// shipped CHAT and GUESS.
 func builtinPrograms() []web.Program {
-	return nil
+	var progs []web.Program
+	for _, p := range examples.Programs() {
+		progs = append(progs, web.Program{Name: p.Name, Title: p.Title, COM: p.COM})
+	}
+	return progs
 }
