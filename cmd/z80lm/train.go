@@ -57,6 +57,8 @@ func runTrain(args []string) error {
 		return usagef("missing --data FILE")
 	case *out == "":
 		return usagef("missing --out MODEL")
+	case !(*val >= 0 && *val < 1):
+		return usagef("--val %g: must be at least 0 and below 1", *val)
 	case !(*dropout >= 0 && *dropout < 1):
 		return usagef("--dropout %g: must be at least 0 and below 1", *dropout)
 	case *plot != "" && !strings.EqualFold(filepath.Ext(*plot), ".svg"):
@@ -72,6 +74,17 @@ func runTrain(args []string) error {
 		return usagef("--hidden %s: %v", *hidden, err)
 	}
 
+	// find an unwritable output before training, not after
+	for _, path := range []string{*out, *report, *plot} {
+		if path != "" {
+			f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+			if err != nil {
+				return fmt.Errorf("cannot write %s: %v", path, err)
+			}
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}
 	set, err := dataset.Load(*data)
 	if err != nil {
 		return err
