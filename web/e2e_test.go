@@ -196,6 +196,14 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("%s.COM dropped on the page: %q -> %q, want %q", g.name, g.queries[1], got, g.want[1])
 	}
 
+	// The same page on a phone-sized screen, for the record.
+	must(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2))))
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	must(t, err)
+	path := filepath.Join(out, "screenshot-phone.png")
+	must(t, os.WriteFile(path, shot, 0o644))
+	fmt.Println("screenshot:", path)
+
 	// A line starting with "!" ends the program; the page says so.
 	must(t, chromedp.Do(ctx, chromedp.KeyEvent("!"), chromedp.KeyEvent(kb.Enter)))
 	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.body.dataset.state === "exited" && document.getElementById("screen").textContent.includes("has exited")`,
