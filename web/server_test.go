@@ -100,6 +100,9 @@ func TestNotFound(t *testing.T) {
 // no client library cleans the path first.
 func TestTraversalOverTheWire(t *testing.T) {
 	srv := testSite(t).NewServer("")
+	if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.WriteTimeout <= 0 || srv.IdleTimeout <= 0 {
+		t.Errorf("server without timeouts: %+v", srv)
+	}
 	ts := httptest.NewUnstartedServer(srv.Handler)
 	ts.Config = srv
 	ts.Start()
