@@ -158,7 +158,7 @@
       }
     } else if (r.state === "exited") {
       setState("exited");
-      note(prog.name + " has exited; press Enter to run it again");
+      note(prog.name + " has exited" + (r.reason ? " (" + r.reason + ")" : "") + "; press Enter to run it again");
     } else {
       setState("error");
       note("error: " + (r.error || "unknown"));
@@ -317,9 +317,15 @@
     if (a && a !== document.body && a.tagName !== "BUTTON") return;
     input.focus({ preventScroll: true });
   });
+  try {
+    full.checked = localStorage.getItem("z80lm.full") === "1";
+  } catch (e) { /* storage may be off; 4 MHz it is */ }
   full.addEventListener("change", () => {
     clockT = machT;
     showStatus();
+    try {
+      localStorage.setItem("z80lm.full", full.checked ? "1" : "0");
+    } catch (e) { /* not remembered, no harm */ }
   });
   picker.addEventListener("change", () => {
     runFile(picker.files[0]);

@@ -5,9 +5,9 @@
 // JavaScript event loop, a slice of T-states at a time:
 //
 //	z80lm.load(com: Uint8Array, tail: string) -> "" or an error message
-//	z80lm.run(tstates: number) -> {state, t, out, times, error}
+//	z80lm.run(tstates: number) -> {state, t, out, times, reason, error}
 //	    state: "running", "input" (waiting for console input), "exited"
-//	           or "error" (then error says why)
+//	           (then reason says how) or "error" (then error says why)
 //	    t:     T-states since the program started
 //	    out:   console output since the last call, one UTF-16 unit per byte
 //	    times: T-state time of each output byte
@@ -81,7 +81,7 @@ func run(_ js.Value, args []js.Value) (result any) {
 	case st == cpm.WaitingInput:
 		r["state"] = "input"
 	case st == cpm.Exited:
-		r["state"] = "exited"
+		r["state"], r["reason"] = "exited", machine.ExitReason()
 	default:
 		r["state"] = "running"
 	}
