@@ -137,16 +137,18 @@ type Options struct {
 	MaxVariants int            // variants per training source sentence at most
 	OtherNames  int            // training namings of each other object (answered NO; one more is held out)
 	Nonsense    int            // gibberish sentences (answered IDK)
+	MaxShare    float64        // of the pairs for the most frequent reply at most
 }
 
 // DefaultOptions gives the shipped examples/guess files.
 func DefaultOptions() Options {
 	return Options{
 		Seed:        1,
-		Targets:     map[string]int{Yes: 600, No: 750, Maybe: 300, Win: 300, IDK: 350},
+		Targets:     map[string]int{Yes: 800, No: 1050, Maybe: 350, Win: 350, IDK: 400},
 		HeldOut:     0.2,
 		MaxVariants: 10,
-		OtherNames:  2,
+		OtherNames:  6,
+		MaxShare:    0.38,
 		Nonsense:    40,
 	}
 }
@@ -234,9 +236,10 @@ func Generate(o *Object, opt Options) (*Sets, error) {
 	for _, p := range sources {
 		byReply[p[1]] = append(byReply[p[1]], p[0])
 	}
+	targets := capTargets(byReply, opt)
 	for _, reply := range replies(byReply) {
 		qs := byReply[reply]
-		target := opt.Targets[reply]
+		target := targets[reply]
 		if len(qs) > target {
 			// the sources that do not fit become held-out questions
 			r.Shuffle(len(qs), func(i, j int) { qs[i], qs[j] = qs[j], qs[i] })
@@ -265,16 +268,47 @@ func Generate(o *Object, opt Options) (*Sets, error) {
 		s.Train = append(s.Train, groups...)
 	}
 	r.Shuffle(len(s.Train), func(i, j int) { s.Train[i], s.Train[j] = s.Train[j], s.Train[i] })
-	// held out: the kept phrasings and a typo of each
+	// held out: the kept phrasings and each with one typing mistake (the
+	// training variants have up to two changes, so the model learns more
+	// noise than it is tested on)
 	for _, p := range held {
 		g := augment.Group{Source: p[0], Reply: p[1]}
-		if v := aug.Variants(p[0], 1, 60, used); len(v) == 1 {
-			used[v[0]] = true
-			g.Variants = v
+		for try := 0; try < 4; try++ {
+			if v := aug.Typo(p[0]); v != p[0] && !used[v] {
+				used[v] = true
+				g.Variants = []string{v}
+				break
+			}
 		}
 		s.HeldOut = append(s.HeldOut, g)
 	}
 	return s, nil
+}
+
+// capTargets returns the per-reply targets, lowering the largest one (NO,
+// for objects with few YES answers) so that it stays within MaxShare of
+// the pairs the other replies can reach with their sources and variants.
+func capTargets(byReply map[string][]string, opt Options) map[string]int {
+	reach := map[string]int{}
+	top := ""
+	for _, reply := range replies(byReply) {
+		reach[reply] = min(opt.Targets[reply], len(byReply[reply])*(1+opt.MaxVariants))
+		if top == "" || reach[reply] > reach[top] {
+			top = reply
+		}
+	}
+	others := 0
+	for reply, n := range reach {
+		if reply != top {
+			others += n
+		}
+	}
+	t := map[string]int{}
+	for reply, n := range opt.Targets {
+		t[reply] = n
+	}
+	t[top] = min(t[top], int(opt.MaxShare/(1-opt.MaxShare)*float64(others)))
+	return t
 }
 
 // replies returns the keys of m in a fixed order.
@@ -303,7 +337,7 @@ func (s *Sets) WriteTrain(w io.Writer, opt Options) error {
 
 // WriteHeldOut writes the held-out questions as "input|reply" lines.
 func (s *Sets) WriteHeldOut(w io.Writer, opt Options) error {
-	return augment.WriteGroups(w, s.header("held-out questions (none is in the training set)", opt), s.HeldOut)
+	return augment.WriteGroups(w, s.header("held-out questions (phrasings not in the training set, each also with one typo)", opt), s.HeldOut)
 }
 
 func (s *Sets) header(what string, opt Options) string {
