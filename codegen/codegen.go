@@ -20,6 +20,9 @@ var runtimeAsm string
 //go:embed kernels.asm
 var kernelsAsm string
 
+//go:embed compact.asm
+var compactAsm string
+
 // Memory limits of the 64K CP/M 2.2 system the program must fit (the
 // DESIGN.md layout: BDOS entry E406h, so the TPA is 0100h..E405h).
 const (

@@ -248,17 +248,43 @@ eq_done:
 
 ; encc: the context half of x from the 8-character window: every 1-, 2-
 ; and 3-gram at position i hashes from the seed 7*i; bucket 128 + h mod 128.
-; The buckets used are listed in clist (at most 21).
+; The buckets used are listed in clist (at most 21). With ecmask = 0FFh
+; (layer 1 counts its context half, see walk.go) the n-grams that lie
+; wholly in the left padding (i+n <= 8-t after t reply characters) are
+; left out: their counts are precomputed per t.
 encc:   ld hl,ccount
         ld d,clist
         call xclear
         ld ix,clist*256
+        ld a,(nreply)
+        cp 8
+        jr c,ec_t
+        ld a,8
+ec_t:   neg
+        add a,9
+        and ecmask
+        ld (ec_k),a             ; grams start at i >= ec_k - n
         ld b,1                  ; B = gram length n
-ec_n:   ld a,9
+ec_n:   ld a,(ec_k)
         sub b
-        ld (ec_left),a          ; 9-n start positions
-        ld de,window            ; DE -> the gram's first character
-        xor a                   ; A = seed 7*i
+        jr nc,ec_i0
+        xor a
+ec_i0:  ld c,a                  ; C = first position i0
+        ld a,9
+        sub b
+        sub c                   ; 9-n-i0 start positions (none: i0 = 9-n)
+        jr z,ec_nn
+        ld (ec_left),a
+        ld hl,window
+        ld e,c
+        ld d,0
+        add hl,de
+        ex de,hl                ; DE -> the gram's first character
+        ld a,c
+        add a,a
+        add a,a
+        add a,a
+        sub c                   ; A = seed 7*i0
 ec_i:   ld (ec_seed),a
         push bc
         push de
@@ -279,7 +305,7 @@ ec_h:   call mul31              ; h = h*31 + c, n times (C destroyed)
         ld hl,ec_left
         dec (hl)
         jr nz,ec_i
-        inc b
+ec_nn:  inc b
         ld a,b
         cp 4
         jr nz,ec_n

@@ -190,7 +190,8 @@ sc_w1:  call add_w
 // for the context inputs i listed at HL (B of them), where x[i] = 32 *
 // count. The counts are bytes (|cnt| <= 2*21) and INC (HL) needs no carry,
 // so a row costs about 23 T instead of 37+; fin_ctx folds 32*cnt into the
-// query half. The page holding cnt is zero between steps.
+// query half. Before it runs, fwd_step fills cnt with the precomputed
+// counts of the n-grams that lie wholly in the padding (mk_spc).
 func ctxKernel() string {
 	ciLoop := rowWalk("ci", []string{"inc (hl)                ; 11"}, "", "", true)
 	cdLoop := rowWalk("cd", []string{"dec (hl)                ; 11"}, "", "", false)
@@ -231,7 +232,7 @@ cs_rep: ld hl,(cs_colp)
         ld b,(hl)               ; n_plus
         inc hl
         ld sp,hl
-        ld h,l1cnt
+cs_pg:  ld h,l1cnt              ; (patched by mk_spc at start-up)
 ` + ciLoop + `        dec sp
         pop af                  ; A = n_minus
         or a
@@ -262,17 +263,62 @@ mk_lp:  ld a,l
         dec h
         inc l
         jr nz,mk_lp
-        ld hl,l1cnt*256         ; and the counts start at zero
+        ld hl,spc*256+2048      ; no all-space n-grams from step 8 on
 mk_z:   ld (hl),0
         inc l
         jr nz,mk_z
+        ret
+
+; mk_spc: the context counts of the all-space n-grams. Page spc+t holds
+; those of the n-grams wholly in the left padding after t reply characters
+; (i+n <= 8-t); fwd_step copies it to l1cnt before counting the others.
+; Built from t = 7 down: page t is page t+1 plus the n-grams with
+; i+n = 8-t, listed in sgrams (per level, the count, then the inputs).
+mk_spc: ld hl,sgrams
+        ld a,spc+7
+ms_lp:  ld (cs_pg+1),a          ; count into page A
+        push hl
+        ld h,a
+        inc h
+        ld l,0
+        ld d,a
+        ld e,l
+        ld bc,256
+        call ldir16             ; page A = page A+1
+        pop hl
+        ld b,(hl)               ; B = n-grams at this level
+        inc hl
+        ld ix,clist*256
+ms_g:   ld a,(hl)
+        inc hl
+        push hl
+        call xadd               ; x[A] += 32, listed in clist
+        pop hl
+        djnz ms_g
+        push hl
+        ld hl,ccount
+        call listlen
+        ld a,(ccount)
+        ld b,a
+        ld hl,clist*256
+        call cscatter
+        ld hl,ccount
+        ld d,clist
+        call xclear             ; x and clist empty again
+        pop hl
+        ld a,(cs_pg+1)
+        dec a
+        cp spc-1
+        jr nz,ms_lp
+        ld a,l1cnt
+        ld (cs_pg+1),a
         ret
 
 `
 }
 
 // finCtx is layer 1's finaliser with the context counts: out[o] =
-// max((qacc[o] + 32*cnt[o]) >> s, 0) into acc1, cnt[o] cleared, the
+// max((qacc[o] + 32*cnt[o]) >> s, 0) into acc1, the
 // non-zero outputs listed at IX. B = outputs (0 = 256).
 func finCtx(s uint) string {
 	var sh strings.Builder
@@ -284,7 +330,6 @@ func finCtx(s uint) string {
         ld d,m32
 fc_lp:  ld h,l1cnt              ;  7 (pages: l1cnt, qacc low and high,
         ld e,(hl)               ;  7  acc1 low and high in a row)
-        ld (hl),0               ; 10 E = cnt[o], zero for the next step
         inc h                   ;  4
         ld a,(de)               ;  7 low byte of 32*cnt
         add a,(hl)              ;  7 + the query half's
