@@ -70,7 +70,10 @@ type Program struct {
 	Symbols map[string]int // labels and equates (hook points, tables)
 	Kernels []Kernel       // the kernel of each layer
 	End     int            // first byte above the program's data and stack
-	asm     *asm.Program
+	// AutoNote says why auto did not use the fast kernel everywhere ("" if
+	// it did or was not asked to choose).
+	AutoNote string
+	asm      *asm.Program
 }
 
 // Listing is the assembler listing of Source.
@@ -99,23 +102,16 @@ func Build(m *lm.Model, opt Options) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Auto: trade the fast kernel for the compact one, largest saving
-	// first, until the program fits.
-	for opt.Kernel == Auto && end > TPAEnd {
-		best, saving := -1, 0
-		for k, kn := range kernels {
-			if kn == Scatter {
-				if s := scatterSize(&m.Layers[k]) - compactSize(&m.Layers[k]); s > saving {
-					best, saving = k, s
-				}
-			}
-		}
-		if best < 0 {
-			break
-		}
-		kernels[best] = Compact
-		if end, err = size(m, kernels); err != nil {
+	note := ""
+	if opt.Kernel == Auto && end > TPAEnd {
+		want := end
+		if kernels, end, err = fastestFit(m, kernels); err != nil {
 			return nil, err
+		}
+		if end <= TPAEnd {
+			note = fmt.Sprintf("auto: the fast kernel on every layer that can take it would need %d bytes more than the TPA has; "+
+				"it is kept where it saves the most time (estimated %.1f M T-states a step)",
+				want-TPAEnd, float64(estimate(m, kernels))/1e6)
 		}
 	}
 	if end > TPAEnd {
@@ -131,6 +127,7 @@ func Build(m *lm.Model, opt Options) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.AutoNote = note
 	if p.End != end {
 		return nil, fmt.Errorf("internal error: program ends at %04Xh, sized to end at %04Xh", p.End, end)
 	}
@@ -199,4 +196,98 @@ func (p *Program) KernelSummary() string {
 		s[i] = k.String()
 	}
 	return strings.Join(s, ",")
+}
+
+// fastestFit chooses, among the layers that can use the fast kernel (fast
+// in start), the set that keeps the fast kernel with the least estimated
+// time per step such that the program fits the TPA. It tries every subset
+// for up to maxExhaustive candidate layers, else it gives up the fast
+// kernel greedily where it saves the least time per byte.
+func fastestFit(m *lm.Model, start []Kernel) ([]Kernel, int, error) {
+	const maxExhaustive = 10
+	var cand []int
+	for k, kn := range start {
+		if kn == Scatter {
+			cand = append(cand, k)
+		}
+	}
+	try := func(mask uint) ([]Kernel, int, error) {
+		ks := slices.Clone(start)
+		for j, k := range cand {
+			if mask&(1<<j) == 0 {
+				ks[k] = Compact
+			}
+		}
+		end, err := size(m, ks)
+		return ks, end, err
+	}
+	if len(cand) <= maxExhaustive {
+		var best []Kernel
+		bestEnd, bestT := 0, 0
+		for mask := uint(0); mask < 1<<len(cand); mask++ {
+			ks, end, err := try(mask)
+			if err != nil {
+				return nil, 0, err
+			}
+			if end > TPAEnd {
+				continue
+			}
+			if t := estimate(m, ks); best == nil || t < bestT || t == bestT && end < bestEnd {
+				best, bestEnd, bestT = ks, end, t
+			}
+		}
+		if best != nil {
+			return best, bestEnd, nil
+		}
+		return try(0)
+	}
+	ks := slices.Clone(start)
+	end, err := size(m, ks)
+	for err == nil && end > TPAEnd {
+		worst, ratio := -1, 0.0
+		for _, k := range cand {
+			if ks[k] != Scatter {
+				continue
+			}
+			l := &m.Layers[k]
+			saved := float64(compactTime(l) - scatterTime(l))
+			if r := saved / float64(max(scatterSize(l)-compactSize(l), 1)); worst < 0 || r < ratio {
+				worst, ratio = k, r
+			}
+		}
+		if worst < 0 {
+			break
+		}
+		ks[worst] = Compact
+		end, err = size(m, ks)
+	}
+	return ks, end, err
+}
+
+// estimate is a rough T-state count of one step with the given kernels,
+// for choosing between them: the compact kernel reads every weight, the
+// fast one only the columns of the non-zero inputs (about a quarter).
+func estimate(m *lm.Model, kernels []Kernel) int {
+	t := 0
+	for k := range m.Layers {
+		if kernels[k] == Scatter {
+			t += scatterTime(&m.Layers[k])
+		} else {
+			t += compactTime(&m.Layers[k])
+		}
+	}
+	return t
+}
+
+// compactTime: about 90 T a weight (the inner loop of compact).
+func compactTime(l *lm.Layer) int { return l.Out * (l.In*90 + 150) }
+
+// scatterTime: a quarter of the inputs non-zero, about 330 T a column
+// and 42 T a listed row.
+func scatterTime(l *lm.Layer) int {
+	rows := 0
+	for _, w := range l.W {
+		rows += int(max(-w, w))
+	}
+	return (l.In*330 + rows*42) / 4
 }

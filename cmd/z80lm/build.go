@@ -60,6 +60,9 @@ func runBuild(args []string) error {
 	}
 	fmt.Fprintf(os.Stderr, "%s: %d bytes, kernels %s; code, tables and stack end at %04Xh (the TPA ends at %04Xh)\n",
 		*out, len(p.COM), p.KernelSummary(), p.End-1, codegen.TPAEnd-1)
+	if p.AutoNote != "" {
+		fmt.Fprintf(os.Stderr, "%s: %s\n", *out, p.AutoNote)
+	}
 	return nil
 }
 
