@@ -20,9 +20,6 @@ var runtimeAsm string
 //go:embed kernels.asm
 var kernelsAsm string
 
-//go:embed compact.asm
-var compactAsm string
-
 // Memory limits of the 64K CP/M 2.2 system the program must fit (the
 // DESIGN.md layout: BDOS entry E406h, so the TPA is 0100h..E405h).
 const (
@@ -279,15 +276,21 @@ func estimate(m *lm.Model, kernels []Kernel) int {
 	return t
 }
 
-// compactTime: about 90 T a weight (the inner loop of compact).
-func compactTime(l *lm.Layer) int { return l.Out * (l.In*90 + 150) }
+// Both kernels visit the columns of the non-zero inputs only, about a
+// quarter of them. compactTime: about 400 T a column, 26 T a weight and
+// 60 T more a non-zero weight.
+func compactTime(l *lm.Layer) int {
+	return (l.In*400 + l.In*l.Out*26 + weights(l)*60) / 4
+}
 
-// scatterTime: a quarter of the inputs non-zero, about 330 T a column
-// and 42 T a listed row.
-func scatterTime(l *lm.Layer) int {
-	rows := 0
+// scatterTime: about 330 T a column and 42 T a listed row.
+func scatterTime(l *lm.Layer) int { return (l.In*330 + weights(l)*42) / 4 }
+
+// weights counts the non-zero weights, a -2 twice.
+func weights(l *lm.Layer) int {
+	n := 0
 	for _, w := range l.W {
-		rows += int(max(-w, w))
+		n += int(max(-w, w))
 	}
-	return (l.In*330 + rows*42) / 4
+	return n
 }

@@ -45,7 +45,7 @@ func (g *generator) source(bss int, sizing bool) []byte {
 	g.b.WriteString("\n")
 	g.b.WriteString(kernelsAsm)
 	if slices.Contains(g.kernels, Compact) {
-		g.b.WriteString(compactAsm)
+		g.b.WriteString(compactKernel())
 	}
 	g.b.WriteString(scatterKernel())
 	if g.ctxCounts() {
@@ -115,12 +115,10 @@ func (g *generator) code() {
 	g.f("        ret\n\n")
 
 	g.f("; fwd_reset: once per reply.\nfwd_reset:\n")
-	if g.kernels[0] == Scatter {
-		g.f("        ; the query half of layer 1 stays fixed for the whole reply:\n")
-		g.f("        ; qacc = bias + the query buckets' columns\n")
-		g.f("        ld hl,b1\n        ld de,qacc*256\n        ld bc,%d\n        call setacc\n", m.Layers[0].Out)
-		g.scatterCall("q", 1, "qlist", "qcount", "xpage", "qacc")
-	}
+	g.f("        ; the query half of layer 1 stays fixed for the whole reply:\n")
+	g.f("        ; qacc = bias + the query buckets' columns\n")
+	g.f("        ld hl,b1\n        ld de,qacc*256\n        ld bc,%d\n        call setacc\n", m.Layers[0].Out)
+	g.columnsCall("q", 0, "qlist", "qcount", "xpage", "qacc")
 	g.f("        ret\n\n")
 
 	g.f("; fwd_step: one forward pass over x; the logits end in page logpage.\nfwd_step:\n")
@@ -140,20 +138,13 @@ func (g *generator) code() {
 			g.f("        ld b,%d\n        ld ix,nz1*256\n        call fin_ctx\n", l.Out&255)
 			g.f("        push ix\n        pop hl\n        ld de,nz1*256\n        or a\n        sbc hl,de\n        ld (nz1c),hl\n")
 			continue
-		case k == 0 && g.kernels[k] == Scatter:
+		case k == 0:
 			g.f("        ld hl,qacc*256          ; acc = bias + query half\n")
 			g.f("        ld de,acc1*256\n        ld bc,%d\n        call cppair\n", l.Out)
-			g.scatterCall("c", 1, "clist", "ccount", "xpage", acc)
-		case g.kernels[k] == Scatter:
-			g.setacc(k)
-			g.scatterCall("", k+1, list, count, prev, acc)
+			g.columnsCall("c", 0, "clist", "ccount", "xpage", acc)
 		default:
 			g.setacc(k)
-			g.f("        ld a,%s\n        ld (cp_xpage),a\n", prev)
-			g.f("        ld a,%s\n        ld (cp_apage),a\n", acc)
-			g.f("        ld a,%d\n        ld (cp_in),a\n", l.In&255)
-			g.f("        ld a,%d\n        ld (cp_out),a\n", l.Out&255)
-			g.f("        ld ix,w%d\n        call compact\n", k+1)
+			g.columnsCall("", k, list, count, prev, acc)
 		}
 		g.f("        ld h,%s\n        ld b,%d\n", acc, l.Out&255)
 		if k < n-1 {
@@ -172,15 +163,23 @@ func (g *generator) setacc(k int) {
 		k+1, k+1, g.m.Layers[k].Out)
 }
 
-// scatterCall adds the columns of the inputs in list (count in the word
-// at count) to the accumulator at apage.
-func (g *generator) scatterCall(tag string, layer int, list, count, xpage, apage string) {
-	skip := fmt.Sprintf("sc%d%s_none", layer, tag)
+// columnsCall adds the columns of layer k's inputs in list (count in the
+// word at count) to the accumulator at apage, with the layer's kernel.
+func (g *generator) columnsCall(tag string, k int, list, count, xpage, apage string) {
+	skip := fmt.Sprintf("sc%d%s_none", k+1, tag)
 	g.f("        ld hl,(%s)\n        ld a,h\n        or l\n        jr z,%s\n        ld b,l                  ; 256 inputs: B = 0\n", count, skip)
-	g.f("        ld a,ptr%d\n        ld (sc_pp+1),a\n", layer)
-	g.f("        ld a,%s\n        ld (sc_xp+1),a\n", xpage)
-	g.f("        ld a,%s\n        ld (sc_ap+1),a\n", apage)
-	g.f("        ld hl,%s*256\n        call scatter\n%s:\n", list, skip)
+	if g.kernels[k] == Scatter {
+		g.f("        ld a,ptr%d\n        ld (sc_pp+1),a\n", k+1)
+		g.f("        ld a,%s\n        ld (sc_xp+1),a\n", xpage)
+		g.f("        ld a,%s\n        ld (sc_ap+1),a\n", apage)
+		g.f("        ld hl,%s*256\n        call scatter\n%s:\n", list, skip)
+		return
+	}
+	g.f("        ld a,%s\n        ld (pk_xp),a\n", xpage)
+	g.f("        ld a,%s\n        ld (pk_ap),a\n", apage)
+	g.f("        ld hl,w%d\n        ld (pk_cols),hl\n", k+1)
+	g.f("        ld a,%d\n        ld (pk_len),a\n", (g.m.Layers[k].Out+3)/4)
+	g.f("        ld hl,%s*256\n        call compact\n%s:\n", list, skip)
 }
 
 // finalisers writes the shift (and ReLU) routines for the shifts the
@@ -281,8 +280,8 @@ func (g *generator) data() {
 				g.db(minus)
 			}
 		} else {
-			g.f("w%d:                             ; 2-bit packed, row-major\n", k+1)
-			g.db(packRows(&l))
+			g.f("w%d:                             ; 2-bit packed, column-major\n", k+1)
+			g.db(packCols(&l))
 		}
 	}
 	if g.ctxCounts() {
@@ -325,7 +324,7 @@ func (g *generator) bss(end int) int {
 		eq("l1cnt", page+2, "             ; layer 1 context counts, then qacc, then acc1")
 		page += 3
 	}
-	if g.kernels[0] == Scatter {
+	{
 		eq("qacc", page, "             ; layer 1 with only the query half")
 		page += 2
 	}
@@ -369,7 +368,7 @@ func (g *generator) bss(end int) int {
 	}{
 		{"savesp", 2}, {"clobber", 1}, {"nreply", 1}, {"ec_left", 1}, {"ec_seed", 1}, {"ec_k", 1},
 		{"sc_sp", 2}, {"cs_colp", 2},
-		{"cp_o", 1}, {"cp_xpage", 1}, {"cp_apage", 1}, {"cp_in", 1}, {"cp_out", 1},
+		{"pk_xp", 1}, {"pk_ap", 1}, {"pk_cols", 2}, {"pk_len", 1},
 	} {
 		alloc(v.name, v.size, "")
 	}
@@ -416,21 +415,6 @@ func scatterSize(l *lm.Layer) int {
 		n += 2 + len(plus) + len(minus)
 	}
 	return n
-}
-
-func compactSize(l *lm.Layer) int { return l.Out * ((l.In + 3) / 4) }
-
-// packRows packs W row-major, four weights a byte, first weight in the low
-// bits, each row padded to a whole byte.
-func packRows(l *lm.Layer) []byte {
-	stride := (l.In + 3) / 4
-	p := make([]byte, l.Out*stride)
-	for o := 0; o < l.Out; o++ {
-		for i := 0; i < l.In; i++ {
-			p[o*stride+i/4] |= byte(l.W[o*l.In+i]&3) << (2 * (i % 4))
-		}
-	}
-	return p
 }
 
 // spaceGrams lists, for each level s = i+n = 1..8, the number of n-grams
