@@ -37,7 +37,7 @@ type Options struct {
 
 // DefaultOptions gives the shipped examples/chat/chat.txt.
 func DefaultOptions() Options {
-	return Options{Seed: 1, PairsPerIntent: 56, MaxSources: 34, MaxVariants: 3, Nonsense: 90}
+	return Options{Seed: 1, PairsPerIntent: 60, MaxSources: 80, MaxVariants: 3, Nonsense: 90}
 }
 
 // Sources returns the source sentences of every intent, in template
@@ -48,7 +48,16 @@ func Sources() (map[string][]string, error) {
 	owner := map[string]string{}
 	for _, in := range Intents {
 		seen := map[string]bool{}
-		for _, t := range in.Phrasings {
+		templates := append([]string(nil), in.Phrasings...)
+		if topic, ok := Topics[in.Name]; ok {
+			for _, f := range topicFrames {
+				templates = append(templates, strings.ReplaceAll(f, "{T}", topic))
+			}
+		}
+		if moods[in.Name] {
+			templates = append(templates, moodFrames...)
+		}
+		for _, t := range templates {
 			ss, err := augment.Expand(strings.ReplaceAll(t, "{K}", in.Keys))
 			if err != nil {
 				return nil, fmt.Errorf("intent %s: %w", in.Name, err)
