@@ -13,7 +13,8 @@ import (
 // rows a byte, the first in bits 7-6 (00 0, 01 +1, 11 -1, 10 -2). As small
 // as row-major packing, but only the columns of non-zero inputs are read.
 // The caller sets pk_xp and pk_ap (pages of x and acc), pk_cols (column
-// 0) and pk_len. Per weight: 26 T when zero, about 85 T otherwise.
+// 0) and pk_len. Per weight: 26 T when zero, about 70 T otherwise when
+// x < 256 (8-bit adds with a carry fix-up), 85 T else.
 func compactKernel() string {
 	var b strings.Builder
 	w := func(label, ins, comment string) {
@@ -25,33 +26,6 @@ func compactKernel() string {
 		} else {
 			fmt.Fprintf(&b, "%-8s%s\n", label, ins)
 		}
-	}
-	add16 := func(op, opc string) {
-		w("", "ld a,(hl)", "")
-		w("", op+"c", "")
-		w("", "ld (hl),a", "")
-		w("", "inc h", "")
-		w("", "ld a,(hl)", "")
-		w("", opc+"b", "")
-		w("", "ld (hl),a", "")
-		w("", "dec h", "")
-	}
-	// handlers of row j of a byte: +x, and -x (twice for -2); A' keeps
-	// the remaining weights of the byte.
-	handlers := func(j int) {
-		w(fmt.Sprintf("pk_p%d", j), "ex af,af'", "+1: acc += x")
-		add16("add a,", "adc a,")
-		w("", "ex af,af'", "")
-		w("", fmt.Sprintf("jp pk_x%d", j), "")
-		w(fmt.Sprintf("pk_n%d", j), "add a,a", "carry: -1, else -2")
-		w("", "ex af,af'", "")
-		add16("sub ", "sbc a,")
-		w("", "ex af,af'", "")
-		w("", fmt.Sprintf("jp c,pk_x%d", j), "")
-		w("", "ex af,af'", "")
-		add16("sub ", "sbc a,")
-		w("", "ex af,af'", "")
-		w("", fmt.Sprintf("jp pk_x%d", j), "")
 	}
 	b.WriteString(`; compact: acc += x[i] * (column i of W) for every input i listed at HL
 ; (page aligned, B entries, 0 = 256; every listed x[i] is non-zero). The
@@ -86,34 +60,82 @@ pk_m0:  djnz pk_mul
         ld a,(pk_len)
         add a,e
         ld (pk_end+1),a         ; the column ends when E gets there
+        ld (pb_end+1),a
         pop bc                  ; BC = x[i]
         ld a,(pk_ap)
         ld h,a
         ld l,0                  ; HL -> acc[0]
-        call pk_walk
+        ld a,b
+        or a
+        call z,pb_walk          ; x < 256: 8-bit adds, carries fixed up
+        call nz,pk_walk
         pop bc
         pop hl
         djnz pk_col
         ret
 `)
-	handlers(1)
-	handlers(0)
-	w("pk_walk", "", "")
-	w("pk_byte", "ld a,(de)", " 7 four rows' weights")
-	w("", "inc de", " 6")
-	for j := 0; j < 4; j++ {
-		w(fmt.Sprintf("pk_r%d", j), "add a,a", " 4")
-		w("", fmt.Sprintf("jr c,pk_n%d", j), " 7 negative")
-		w("", "add a,a", " 4")
-		w("", fmt.Sprintf("jr c,pk_p%d", j), " 7 +1")
-		w(fmt.Sprintf("pk_x%d", j), "inc l", " 4 next row")
+	// walk writes the row loop with prefix p; op16 adds (+1) or subtracts
+	// (-1) x at HL: 16-bit, or for x < 256 the low byte and a fix-up of
+	// the high byte on a carry.
+	walk := func(p string, narrow bool) {
+		op := func(add bool) {
+			a, c, fix := "add a,c", "adc a,b", "inc (hl)"
+			if !add {
+				a, c, fix = "sub c", "sbc a,b", "dec (hl)"
+			}
+			w("", "ld a,(hl)", "")
+			w("", a, "")
+			w("", "ld (hl),a", "")
+			if narrow {
+				w("", "jr nc,$+5", "no carry into the high byte")
+				w("", "inc h", "")
+				w("", fix, "")
+				w("", "dec h", "")
+				return
+			}
+			w("", "inc h", "")
+			w("", "ld a,(hl)", "")
+			w("", c, "")
+			w("", "ld (hl),a", "")
+			w("", "dec h", "")
+		}
+		// handlers of row j of a byte; A' keeps the byte's other weights.
+		handlers := func(j int) {
+			w(fmt.Sprintf("%s_p%d", p, j), "ex af,af'", "+1: acc += x")
+			op(true)
+			w("", "ex af,af'", "")
+			w("", fmt.Sprintf("jp %s_x%d", p, j), "")
+			w(fmt.Sprintf("%s_n%d", p, j), "add a,a", "carry: -1, else -2")
+			w("", "ex af,af'", "")
+			op(false)
+			w("", "ex af,af'", "")
+			w("", fmt.Sprintf("jp c,%s_x%d", p, j), "")
+			w("", "ex af,af'", "")
+			op(false)
+			w("", "ex af,af'", "")
+			w("", fmt.Sprintf("jp %s_x%d", p, j), "")
+		}
+		handlers(1)
+		handlers(0)
+		w(p+"_walk", "", "")
+		w(p+"_byte", "ld a,(de)", " 7 four rows' weights")
+		w("", "inc de", " 6")
+		for j := 0; j < 4; j++ {
+			w("", "add a,a", " 4")
+			w("", fmt.Sprintf("jr c,%s_n%d", p, j), " 7 negative")
+			w("", "add a,a", " 4")
+			w("", fmt.Sprintf("jr c,%s_p%d", p, j), " 7 +1")
+			w(fmt.Sprintf("%s_x%d", p, j), "inc l", " 4 next row")
+		}
+		w("", "ld a,e", " 4")
+		w(p+"_end", "cp 0", " 7 (patched) end of the column?")
+		w("", "jr nz,"+p+"_byte", "12")
+		w("", "ret", "Z: the CALL NZ after CALL Z,pb_walk is skipped")
+		handlers(2)
+		handlers(3)
 	}
-	w("", "ld a,e", " 4")
-	w("pk_end", "cp 0", " 7 (patched) end of the column?")
-	w("", "jr nz,pk_byte", "12")
-	w("", "ret", "")
-	handlers(2)
-	handlers(3)
+	walk("pk", false)
+	walk("pb", true)
 	b.WriteString("\n")
 	return b.String()
 }
