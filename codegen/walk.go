@@ -52,15 +52,10 @@ func rowWalk(p string, op []string, cond, fix string, empty bool) string {
 			if fix != "" && main {
 				w("", fmt.Sprintf("jr %s,%s_f%d", cond, p, i+1), " 7")
 			} else if fix != "" {
-				w("", fmt.Sprintf("jp %s,%s_f%d", cond, p, i+1), "")
+				w("", fmt.Sprintf("jr %s,%s_f%d", cond, p, i+1), " 7")
 			}
 		}
-		if main {
-			w("", "djnz "+p+"_lp", "13")
-		} else {
-			w("", "dec b", "")
-			w("", "jp nz,"+p+"_lp", "")
-		}
+		w("", "djnz "+p+"_lp", "13")
 		w("", "jp "+p+"_done", "")
 	}
 	w("", "ld a,b", "")
