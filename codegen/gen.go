@@ -272,11 +272,12 @@ func (g *generator) data() {
 		g.db(hi)
 		if g.kernels[k] == Scatter {
 			g.f("cols%d:                          ; per input: n+1, rows of +1, n-1, rows of -1 (-2 twice)\n", k+1)
+			g.f("                                ; (each n rotated right twice, see rowWalk)\n")
 			for i := 0; i < l.In; i++ {
 				plus, minus := column(&l, i)
-				g.f("        db %d                    ; input %d\n", len(plus), i)
+				g.f("        db %d                    ; input %d\n", header(len(plus)), i)
 				g.db(plus)
-				g.f("        db %d\n", len(minus))
+				g.f("        db %d\n", header(len(minus)))
 				g.db(minus)
 			}
 		} else {
@@ -435,3 +436,8 @@ func spaceGrams() []byte {
 	}
 	return b
 }
+
+// header is a list length n as the fast kernel's lists store it: rotated
+// right twice, so that the walk finds the groups of four rows and the rest
+// with one mask.
+func header(n int) byte { return byte(n>>2 | n&3<<6) }

@@ -116,11 +116,17 @@ bp_lp:  ld a,l
         ld (de),a
         dec d
         push bc
-        ld c,(hl)               ; skip n_plus and the rows
+        ld a,(hl)               ; skip n_plus and the rows
+        rlca
+        rlca                    ; (headers are rotated right twice)
+        ld c,a
         ld b,0
         inc hl
         add hl,bc
-        ld c,(hl)               ; skip n_minus and the rows
+        ld a,(hl)               ; skip n_minus and the rows
+        rlca
+        rlca
+        ld c,a
         inc hl
         add hl,bc
         pop bc

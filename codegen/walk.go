@@ -10,8 +10,10 @@ import (
 // sc_leave in kernels.asm), and there is no CALL or PUSH until SP is back.
 // The list of inputs and its count live in HL' and B'.
 
-// rowWalk returns the code that applies op to the B rows at SP (H = the
-// table's page), four rows a turn; op works on the row in L. A non-empty
+// rowWalk returns the code that applies op to the rows at SP (H = the
+// table's page; E = their number n as a list header stores it, rotated
+// right twice: groups of four in bits 5-0, the rest in bits 7-6), four
+// rows a turn; op works on the row in L. A non-empty
 // fix names the flag condition on which op's result needs fixing up out of
 // line with fix (an instruction on (HL) of the high page) — the carry of a
 // 16-bit add. empty adds a test for B = 0. The code ends at p_done.
@@ -58,11 +60,11 @@ func rowWalk(p string, op []string, cond, fix string, empty bool) string {
 		w("", "djnz "+p+"_lp", "13")
 		w("", "jp "+p+"_done", "")
 	}
-	w("", "ld a,b", "")
-	w("", "srl b", "")
-	w("", "srl b", "B = groups of four rows")
-	w("", "and 3", "A = rows beyond them")
-	w("", "jp nz,"+p+"_part", "")
+	w("", "ld a,e", " 4 E = n rotated right twice (see header)")
+	w("", "and 3Fh", " 7")
+	w("", "ld b,a", " 4 B = groups of four rows")
+	w("", "xor e", " 4 A = rows beyond them, in bits 7-6")
+	w("", "jp nz,"+p+"_part", "10")
 	if empty {
 		w("", "or b", "")
 		w("", "jp z,"+p+"_done", "no rows")
@@ -77,9 +79,8 @@ func rowWalk(p string, op []string, cond, fix string, empty bool) string {
 		}
 	}
 	w(p+"_part", "inc b", "the rows beyond whole groups of four first")
-	w("", "dec a", "")
-	w("", "jr z,"+p+"_one", "")
-	w("", "dec a", "")
+	w("", "add a,a", "40h (one): NC; 80h (two): C, Z; C0h (three): C, NZ")
+	w("", "jr nc,"+p+"_one", "")
 	w("", "jp z,"+p+"_r2", "two: one whole POP")
 	w("", "dec sp", "three: step back a byte so that POP")
 	w("", "pop de", "puts the first row in D")
@@ -133,7 +134,7 @@ sc_xp:  ld h,0                  ;  7 (patched) x
         ex de,hl                ;  4 HL -> column i
         or a                    ;  4
         jp nz,sc_wide           ; 10
-        ld b,(hl)               ;  7 0 < x < 256: +x adds C with a carry
+        ld e,(hl)               ;  7 0 < x < 256: +x adds C with a carry
         inc hl                  ;  6 into the high byte
         ld sp,hl                ;  6 SP -> the +1 rows
 sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
@@ -141,7 +142,7 @@ sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
         pop af                  ; A = n_minus, SP -> the -1 rows
         or a
         jp z,sc_next
-        ld b,a
+        ld e,a
         xor a
         sub c
         ld c,a                  ; -x adds C = low byte of -x and a borrow
@@ -157,11 +158,15 @@ sc_wide:                        ; x >= 256: full 16-bit adds, on the stack
         ld d,a
         ld a,(hl)
         inc hl
+        rlca
+        rlca                    ; the header rotated back: n
         or a
         ld b,a
         call nz,add_w           ; +x
         ld a,(hl)
         inc hl
+        rlca
+        rlca
         or a
         jp z,sc_next
         ld b,a
@@ -224,7 +229,7 @@ cs_col: ld a,(hl)               ; A = input index i
         add a,c
         ld c,a                  ; C = count: walk the column C times
 cs_rep: ld hl,(cs_colp)
-        ld b,(hl)               ; n_plus
+        ld e,(hl)               ; n_plus
         inc hl
         ld sp,hl
 cs_pg:  ld h,l1cnt              ; (patched by mk_spc at start-up)
@@ -232,7 +237,7 @@ cs_pg:  ld h,l1cnt              ; (patched by mk_spc at start-up)
         pop af                  ; A = n_minus
         or a
         jp z,cs_end
-        ld b,a
+        ld e,a
 ` + cdLoop + `cs_end: dec c
         jp nz,cs_rep
         exx
