@@ -194,11 +194,7 @@ func TestKernelShapes(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				n := 10
-				if k == Compact && len(c.hidden) > 0 && c.hidden[0] > 100 {
-					n = 2
-				}
-				qs := randomQueries(rng, n)
+				qs := randomQueries(rng, 10)
 				replies, steps := checkActs(t, m, p, qs)
 				for j, q := range qs {
 					if want := reference(m, q); replies[j] != want {
@@ -477,4 +473,32 @@ func TestShifts(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestCompactPaths: the compact kernel walks a column with 8-bit adds when
+// x < 256 and with 16-bit adds otherwise; a model whose hidden values get
+// large must take both, and stay exact.
+func TestCompactPaths(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	m := randomModel(rng, []int{40, 30}, 12, 0.5, 20000)
+	p, err := Build(m, Options{Kernel: Compact})
+	if err != nil {
+		t.Fatal(err)
+	}
+	narrow, wide := 0, 0
+	hooks := map[uint16]func(*z80.CPU){
+		uint16(p.Symbols["pb_walk"]): func(*z80.CPU) { narrow++ },
+		uint16(p.Symbols["pk_walk"]): func(*z80.CPU) { wide++ },
+	}
+	qs := randomQueries(rng, 20)
+	replies, _ := chat(t, p.COM, qs, hooks)
+	for i, q := range qs {
+		if want := reference(m, q); replies[i] != want {
+			t.Errorf("%q: Z80 %q, reference %q", q, replies[i], want)
+		}
+	}
+	if narrow == 0 || wide == 0 {
+		t.Errorf("columns walked: %d with x < 256, %d with x >= 256; want both", narrow, wide)
+	}
+	t.Logf("columns walked: %d with x < 256, %d with x >= 256", narrow, wide)
 }
