@@ -2,7 +2,9 @@ package train
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 
 	"z80lm/lm"
@@ -178,15 +180,10 @@ func splitVal(pairs []Pair, frac float64, seed uint64) (trainIdx, valIdx []int) 
 			byResp[p.Response] = append(l, pairNode[i])
 		}
 	}
+	union := func(a, b int) { parent[find(a)] = find(b) }
+	seen := make([]int, len(inputs)) // candidate b last checked for input seen[b]-1
 	for _, r := range resps {
-		l := byResp[r]
-		for a := 0; a < len(l); a++ {
-			for b := a + 1; b < len(l); b++ {
-				if jaccard(grams[l[a]], grams[l[b]]) >= 0.5 {
-					parent[find(l[a])] = find(l[b])
-				}
-			}
-		}
+		similarInputs(byResp[r], grams, 0.5, find, union, seen)
 	}
 	// groups in order of their first input, then shuffled
 	members := map[int][]int{}
@@ -219,6 +216,45 @@ func splitVal(pairs []Pair, frac float64, seed uint64) (trainIdx, valIdx []int) 
 		}
 	}
 	return trainIdx, valIdx
+}
+
+// similarInputs joins (union) the inputs of list whose trigram sets have a
+// Jaccard similarity of at least t, without comparing every pair: a
+// prefix-filtered similarity join. With the trigrams of every set sorted
+// rarest first, two sets with J ≥ t share at least t·|x| trigrams, so
+// they share one among the first |x| − ⌈t·|x|⌉ + 1 of each (the prefix).
+// Only inputs meeting in some prefix trigram's list are compared, and
+// none that are already joined.
+func similarInputs(list []int, grams [][]string, t float64, find func(int) int, union func(a, b int), seen []int) {
+	freq := map[string]int{}
+	for _, n := range list {
+		for _, g := range grams[n] {
+			freq[g]++
+		}
+	}
+	index := map[string][]int{}
+	for _, a := range list {
+		x := slices.Clone(grams[a])
+		sort.Slice(x, func(i, j int) bool {
+			if freq[x[i]] != freq[x[j]] {
+				return freq[x[i]] < freq[x[j]]
+			}
+			return x[i] < x[j]
+		})
+		prefix := x[:min(len(x), len(x)-int(math.Ceil(t*float64(len(x))))+1)]
+		for _, g := range prefix {
+			for _, b := range index[g] {
+				if seen[b] == a+1 || find(a) == find(b) {
+					continue
+				}
+				seen[b] = a + 1
+				if jaccard(grams[a], grams[b]) >= t {
+					union(a, b)
+				}
+			}
+			index[g] = append(index[g], a)
+		}
+	}
 }
 
 func contains(l []int, x int) bool {

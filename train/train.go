@@ -126,6 +126,13 @@ func Train(ctx context.Context, pairs []Pair, cfg Config) (*Result, error) {
 	if len(pairs) == 0 {
 		return nil, errors.New("no training pairs")
 	}
+	for i, p := range pairs {
+		for j := 0; j < len(p.Response); j++ {
+			if c := p.Response[j]; c < 0x20 || c > 0x7e {
+				return nil, fmt.Errorf("pair %d: response %q has byte 0x%02X at position %d; replies must be printable ASCII", i+1, p.Response, c, j+1)
+			}
+		}
+	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x747261696e)) // "train"
 
 	var charset []byte
@@ -147,6 +154,9 @@ func Train(ctx context.Context, pairs []Pair, cfg Config) (*Result, error) {
 			resps[i] = p.Response
 		}
 		charset = lm.BuildCharset(resps)
+		if len(charset) < 2 {
+			return nil, errors.New("every response is empty: nothing to learn")
+		}
 		sizes := append(append([]int{lm.InputSize}, cfg.Hidden...), len(charset))
 		n = newNet(sizes, cfg.Shift, rng)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -300,4 +301,94 @@ func BenchmarkEpoch(b *testing.B) {
 		tr.epoch(context.Background(), 1, time.Now(), nil)
 	}
 	b.ReportMetric(float64(len(ex.list))*float64(b.N)/b.Elapsed().Seconds(), "examples/s")
+}
+
+// FuzzTrain feeds arbitrary pairs to a tiny training run: it must return
+// an error or a valid model, never panic.
+func FuzzTrain(f *testing.F) {
+	f.Add("HELLO|HI\nBYE|BYE\nHOW ARE YOU|FINE", 0.3)
+	f.Add("A|\n|B\n\x00|\x00\xff", 0.0)
+	f.Add("SAME|ONE\nSAME|TWO\nSAME|ONE", 0.5)
+	f.Fuzz(func(t *testing.T, data string, val float64) {
+		var pairs []Pair
+		for _, line := range strings.Split(data, "\n") {
+			in, resp, _ := strings.Cut(line, "|")
+			pairs = append(pairs, Pair{in, resp})
+		}
+		res, err := Train(context.Background(), pairs, Config{Hidden: []int{4}, Epochs: 1, Val: val})
+		if err != nil {
+			return
+		}
+		if err := res.Model.Validate(); err != nil {
+			t.Fatalf("trained an invalid model: %v", err)
+		}
+		if res.ExactTrain < 0 || res.ExactTrain > 1 || res.IntAcc < 0 || res.IntAcc > 1 {
+			t.Fatalf("exact %g, int acc %g", res.ExactTrain, res.IntAcc)
+		}
+	})
+}
+
+// TestSimilarInputsMatchesBruteForce checks the prefix-filtered join
+// against comparing every pair: the same groups must come out.
+func TestSimilarInputsMatchesBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := 0; trial < 20; trial++ {
+		pairs := synthPairs(uint64(trial), 15, 6)
+		var grams [][]string
+		var list []int
+		for i, p := range pairs {
+			grams = append(grams, trigramSet(p.Input))
+			list = append(list, i)
+		}
+		thr := []float64{0.3, 0.5, 0.7}[rng.IntN(3)]
+		partition := func(join func(find func(int) int, union func(a, b int))) []int {
+			parent := make([]int, len(list))
+			for i := range parent {
+				parent[i] = i
+			}
+			var find func(int) int
+			find = func(x int) int {
+				for parent[x] != x {
+					x = parent[x]
+				}
+				return x
+			}
+			join(find, func(a, b int) { parent[find(a)] = find(b) })
+			// canonical: each input labelled by the smallest member of its group
+			label := map[int]int{}
+			var out []int
+			for i := range list {
+				r := find(i)
+				if _, ok := label[r]; !ok {
+					label[r] = i
+				}
+				out = append(out, label[r])
+			}
+			return out
+		}
+		fast := partition(func(find func(int) int, union func(a, b int)) {
+			similarInputs(list, grams, thr, find, union, make([]int, len(list)))
+		})
+		brute := partition(func(find func(int) int, union func(a, b int)) {
+			for a := range list {
+				for b := a + 1; b < len(list); b++ {
+					if jaccard(grams[a], grams[b]) >= thr {
+						union(a, b)
+					}
+				}
+			}
+		})
+		if !slices.Equal(fast, brute) {
+			t.Fatalf("trial %d, threshold %g: groups differ\nfast  %v\nbrute %v", trial, thr, fast, brute)
+		}
+		joined := 0
+		for i, l := range brute {
+			if l != i {
+				joined++
+			}
+		}
+		if joined == 0 || joined == len(brute)-1 {
+			t.Fatalf("trial %d: %d of %d inputs joined; the test would not check the join", trial, joined, len(brute))
+		}
+	}
 }
