@@ -57,6 +57,9 @@ func Sources() (map[string][]string, error) {
 		if moods[in.Name] {
 			templates = append(templates, moodFrames...)
 		}
+		if calls[in.Name] {
+			templates = append(templates, callFrames...)
+		}
 		for _, t := range templates {
 			ss, err := augment.Expand(strings.ReplaceAll(t, "{K}", in.Keys))
 			if err != nil {

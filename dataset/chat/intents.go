@@ -411,6 +411,19 @@ var moodFrames = []string{
 // moods are the intents that moodFrames apply to.
 var moods = map[string]bool{"usersad": true, "userhappy": true, "bored": true, "usertired": true, "userhungry": true}
 
+// callFrames are shapes shared by the intents that are a single call
+// (greetings, thanks, yes, no, laughter): the call word decides.
+var callFrames = []string{
+	"{K}", "{K} ZED", "OH {K}", "WELL {K}", "{K} THEN", "{K} AGAIN", "UM {K}", "{K} MY FRIEND",
+	"{K} COMPUTER", "{K} OLD MACHINE", "I SAID {K}", "JUST {K}",
+}
+
+// calls are the intents that callFrames apply to.
+var calls = map[string]bool{
+	"greet": true, "bye": true, "morning": true, "thanks": true, "sorry": true, "yes": true,
+	"no": true, "laugh": true, "wow": true,
+}
+
 var topicFrames = []string{
 	"{T}", "{T}?", "WHAT ABOUT {T}", "TELL ME ABOUT {T}", "LETS TALK ABOUT {T}",
 	"QUESTION ABOUT {T}", "I WANT TO KNOW ABOUT {T}", "ANY THOUGHTS ON {T}", "SO {T}", "AND {T}",
