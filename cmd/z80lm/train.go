@@ -57,6 +57,12 @@ func runTrain(args []string) error {
 		return usagef("missing --data FILE")
 	case *out == "":
 		return usagef("missing --out MODEL")
+	case *epochs < 1:
+		return usagef("--epochs %d: must be at least 1", *epochs)
+	case *batch < 1:
+		return usagef("--batch %d: must be at least 1", *batch)
+	case !(*lr > 0):
+		return usagef("--lr %g: must be positive", *lr)
 	case !(*val >= 0 && *val < 1):
 		return usagef("--val %g: must be at least 0 and below 1", *val)
 	case !(*dropout >= 0 && *dropout < 1):
