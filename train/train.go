@@ -3,10 +3,22 @@
 // weights, int16 biases, inputs of count × 32, a floor shift per layer and
 // ReLU, so that the integer accuracy it reports is the accuracy of the .COM.
 //
-// Training uses mini-batches and Adam. Each batch is cut into a fixed
-// number of shards that goroutines process in parallel; the shards'
-// gradients are summed in shard order, so a run depends on its seed only,
-// not on the number of cores or on scheduling.
+// A run: the pairs are split (--val, see splitVal) and every reply
+// position of a training pair becomes one sparse example (about 30 non-zero
+// inputs). Mini-batches of 64 go through the training pass and its
+// straight-through backward pass, and Adam updates float master weights.
+// Progressive quantization mixes them with their 2-bit values, w =
+// (1−α)u + αq, α rising from 0.5 to 1 over the first 80% of the steps; the
+// rest refines the fully quantized net while the learning rate decays.
+// Also: a weak pull of u towards the grid, a penalty on accumulators beyond
+// ±16384, query-trigram dropout (unseen typo variants of the training
+// sentences come out right more often) and label smoothing. After each epoch the training pass and the exact integer program
+// are scored on all training examples; the model kept is the best epoch by
+// integer accuracy among those without a wrapped accumulator.
+//
+// Each batch is cut into a fixed number of shards that goroutines process
+// in parallel; the shards' gradients are summed in shard order, so a run
+// depends on its seed only, not on the number of cores or on scheduling.
 package train
 
 import (
