@@ -119,8 +119,10 @@ func TestManyDistinctSourcesPerIntent(t *testing.T) {
 			}
 		}
 	}
-	if 10*variants < 3*pairs {
-		t.Errorf("%d variants in %d pairs, want at least 30%%", variants, pairs)
+	// Distinct sources help held-out replies more than variants do (measured
+	// with z80lm train --val 0.1), so variants are only about a quarter.
+	if 4*variants < pairs {
+		t.Errorf("%d variants in %d pairs, want at least 25%%", variants, pairs)
 	}
 }
 
