@@ -3,10 +3,10 @@ package guess
 // Subject frames: a question template writes {IS}, {DOES}, {CAN} or {HAS}
 // where the subject goes, and each becomes the ways players ask it.
 var frames = map[string]string{
-	"{IS}":   "{IS IT|IS THIS|ARE YOU}",
-	"{DOES}": "{DOES IT|DOES THIS|DO YOU}",
-	"{CAN}":  "{CAN IT|CAN THIS|CAN YOU}",
-	"{HAS}":  "{DOES IT HAVE|DOES THIS HAVE|DO YOU HAVE|HAS IT GOT}",
+	"{IS}":   "{IS IT|IS THIS|ARE YOU|IS THAT|WOULD YOU SAY IT IS}",
+	"{DOES}": "{DOES IT|DOES THIS|DO YOU|DOES THAT}",
+	"{CAN}":  "{CAN IT|CAN THIS|CAN YOU|COULD IT}",
+	"{HAS}":  "{DOES IT HAVE|DOES THIS HAVE|DO YOU HAVE|HAS IT GOT|DOES THAT HAVE}",
 }
 
 // Attributes are the yes/no questions of the game: a key and the question
