@@ -151,3 +151,27 @@ func TestShippedFileIsCurrent(t *testing.T) {
 		t.Fatalf("%s is out of date; regenerate: go run ./cmd/z80lm data chat --out examples/chat/chat.txt", path)
 	}
 }
+
+// Topics, moods and calls are keyed by intent name; a misspelt key would
+// silently add nothing.
+func TestSharedShapesNameIntents(t *testing.T) {
+	names := map[string]bool{}
+	for _, in := range Intents {
+		names[in.Name] = true
+	}
+	for what, keys := range map[string][]string{"Topics": keysOf(Topics), "moods": keysOf(moods), "calls": keysOf(calls)} {
+		for _, k := range keys {
+			if !names[k] {
+				t.Errorf("%s names %q, which is no intent", what, k)
+			}
+		}
+	}
+}
+
+func keysOf[V any](m map[string]V) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	return ks
+}
