@@ -135,7 +135,7 @@ func (g *generator) code() {
 			g.f("l1_t:   add a,spc\n        ld h,a\n        ld l,0\n        ld de,l1cnt*256\n        ld bc,256\n        call ldir16\n")
 			g.f("        ld hl,(ccount)          ; count the other context n-grams\n        ld a,h\n        or l\n        jr z,l1_none\n")
 			g.f("        ld b,l\n        ld hl,clist*256\n        call cscatter\nl1_none:\n")
-			g.f("        ld b,%d\n        ld ix,nz1*256\n        call fin_ctx\n", l.Out&255)
+			g.f("        call clr_nz1\n        ld b,%d\n        ld ix,nz1*256\n        call fin_ctx\n", l.Out&255)
 			g.f("        push ix\n        pop hl\n        ld de,nz1*256\n        or a\n        sbc hl,de\n        ld (nz1c),hl\n")
 			continue
 		case k == 0:

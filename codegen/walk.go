@@ -246,7 +246,8 @@ cs_pg:  ld h,l1cnt              ; (patched by mk_spc at start-up)
         jp sc_leave
 
 ; mk_m32: the table of 32*c for a signed byte c: low bytes in page m32,
-; high bytes in the next.
+; high bytes in the next. Also the count page of step 8 on (no all-space
+; n-grams) and layer 1's outputs start at zero (see fin_ctx).
 mk_m32: ld hl,m32*256
 mk_lp:  ld a,l
         rrca
@@ -263,10 +264,19 @@ mk_lp:  ld a,l
         dec h
         inc l
         jr nz,mk_lp
-        ld hl,spc*256+2048      ; no all-space n-grams from step 8 on
-mk_z:   ld (hl),0
+        ld hl,spc*256+2048
+        xor a
+mk_z:   ld (hl),a
+        ld h,acc1
+        ld (hl),a
+        inc h
+        ld (hl),a
+        ld h,spc+8
         inc l
         jr nz,mk_z
+        ld l,a
+        ld h,a
+        ld (nz1c),hl            ; no outputs of layer 1 listed yet
         ret
 
 ; mk_spc: the context counts of the all-space n-grams. Page spc+t holds
@@ -318,8 +328,10 @@ ms_g:   ld a,(hl)
 }
 
 // finCtx is layer 1's finaliser with the context counts: out[o] =
-// max((qacc[o] + 32*cnt[o]) >> s, 0) into acc1, the
-// non-zero outputs listed at IX. B = outputs (0 = 256).
+// max((qacc[o] + 32*cnt[o]) >> s, 0) into acc1, the non-zero outputs listed
+// at IX. B = outputs (0 = 256). acc1 is all zero on entry (clr_nz1 clears
+// the previous step's listed outputs first), so a negative output costs
+// 97 T and no store.
 func finCtx(s uint) string {
 	var sh strings.Builder
 	for range s {
@@ -329,7 +341,7 @@ func finCtx(s uint) string {
         ld l,0
         ld d,m32
 fc_lp:  ld h,l1cnt              ;  7 (pages: l1cnt, qacc low and high,
-        ld e,(hl)               ;  7  acc1 low and high in a row)
+        ld e,(hl)               ;  7  acc1 low and high in a row) E = cnt[o]
         inc h                   ;  4
         ld a,(de)               ;  7 low byte of 32*cnt
         add a,(hl)              ;  7 + the query half's
@@ -341,7 +353,7 @@ fc_lp:  ld h,l1cnt              ;  7 (pages: l1cnt, qacc low and high,
         dec d                   ;  4
         inc h                   ;  4 acc1
         or a                    ;  4
-        jp m,fc_neg             ; 10 negative: ReLU gives 0
+        jp m,fc_next            ; 10 negative: out[o] stays 0
 ` + sh.String() + `        ld (hl),c
         inc h
         ld (hl),a
@@ -350,16 +362,30 @@ fc_lp:  ld h,l1cnt              ;  7 (pages: l1cnt, qacc low and high,
         ld (ix+0),l             ; non-zero: list it
         inc ix
 fc_next:
-        inc l
-        djnz fc_lp
+        inc l                   ;  4
+        djnz fc_lp              ; 13
         ret
-fc_neg: xor a
-        ld (hl),a
+
+; clr_nz1: zero the outputs of layer 1 listed in nz1 (the previous step's),
+; so that fin_ctx finds acc1 all zero.
+clr_nz1:
+        ld hl,(nz1c)
+        ld a,h
+        or l
+        ret z
+        ld b,l                  ; 256: B = 0
+        ld de,nz1*256
+        ld c,0
+cn_lp:  ld a,(de)
+        ld l,a
+        ld h,acc1
+        ld (hl),c
         inc h
-        ld (hl),a
-        inc l
-        djnz fc_lp
+        ld (hl),c
+        inc e
+        djnz cn_lp
         ret
 
 `
+
 }
