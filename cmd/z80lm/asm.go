@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 
 	"z80lm/asm"
@@ -52,16 +51,16 @@ func runAsm(args []string) error {
 		}
 		return err
 	}
-	if err := writeAsmOutput(*out, prog.Bytes); err != nil {
+	if err := writeFile(*out, prog.Bytes); err != nil {
 		return err
 	}
 	if *lst != "" {
-		if err := writeAsmOutput(*lst, prog.Listing()); err != nil {
+		if err := writeFile(*lst, prog.Listing()); err != nil {
 			return err
 		}
 	}
 	if *sym != "" {
-		if err := writeAsmOutput(*sym, prog.SymbolFile()); err != nil {
+		if err := writeFile(*sym, prog.SymbolFile()); err != nil {
 			return err
 		}
 	}
@@ -86,28 +85,3 @@ func parseAsmOrg(arg string) (uint16, error) {
 	return uint16(v), nil
 }
 
-// writeAsmOutput writes through a temporary file in the same directory
-// and renames it, so that a failure never leaves a half-written file.
-// Devices, pipes and symbolic links (/dev/stdout) are written directly:
-// renaming over them would replace them.
-func writeAsmOutput(name string, data []byte) error {
-	if st, err := os.Lstat(name); err == nil && !st.Mode().IsRegular() {
-		return os.WriteFile(name, data, 0o644)
-	}
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, name)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
-}

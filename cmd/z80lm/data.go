@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -196,42 +193,3 @@ func countReplies(pairs []dataset.Pair) int {
 	return len(seen)
 }
 
-// writeOutput writes a file through a temporary file in the same directory
-// and renames it into place, so that a failure never leaves half a file;
-// path "-" writes to standard output.
-func writeOutput(path string, write func(io.Writer) error) error {
-	if path == "-" {
-		bw := bufio.NewWriter(os.Stdout)
-		if err := write(bw); err != nil {
-			return err
-		}
-		return bw.Flush()
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		if pe := (*os.PathError)(nil); errors.As(err, &pe) {
-			err = pe.Err // the temporary name would only confuse
-		}
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	tmp := f.Name()
-	bw := bufio.NewWriter(f)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
-}
