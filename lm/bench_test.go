@@ -1,22 +1,22 @@
 package lm
 
 import (
-	"path/filepath"
 	"testing"
+
+	"z80lm/internal/reftest"
 )
 
 // BenchmarkReply measures the reference inference: whole replies per
 // second on guess-model.npz over its golden queries, one Runner reused as
 // the chat loop does.
 func BenchmarkReply(b *testing.B) {
-	ref := refDir(b)
-	m, err := LoadNPZ(filepath.Join(ref, "guess-model.npz"))
+	m, err := LoadNPZ(reftest.Model(b, "guess"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	var queries []string
-	for _, g := range readGolden(b, filepath.Join(ref, "guess-expected.txt")) {
-		queries = append(queries, goldenQuery(g.query))
+	for _, g := range reftest.Golden(b, "guess") {
+		queries = append(queries, goldenQuery(g.Query))
 	}
 	r := NewRunner(m)
 	chars := 0

@@ -1,61 +1,12 @@
 package lm
 
 import (
-	"bufio"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"z80lm/internal/reftest"
 )
-
-// refDir returns ../shared/reference relative to the module root, or skips
-// the test when it is absent.
-func refDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root (go.mod) not found; cannot locate ../shared/reference")
-		}
-		dir = parent
-	}
-	ref := filepath.Join(dir, "..", "shared", "reference")
-	if _, err := os.Stat(ref); err != nil {
-		t.Skipf("golden data absent: %s not found (the reference models and replies live outside the repository)", ref)
-	}
-	return ref
-}
-
-type golden struct{ query, reply string }
-
-func readGolden(t testing.TB, path string) []golden {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var g []golden
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		q, r, ok := strings.Cut(sc.Text(), "|")
-		if !ok {
-			t.Fatalf("%s:%d: no '|'", path, n)
-		}
-		g = append(g, golden{q, r})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return g
-}
 
 // goldenQuery prepares a query as typed the way the data loader does:
 // trimmed and upper-cased (all golden queries are shorter than MaxQuery).
@@ -64,25 +15,24 @@ func goldenQuery(q string) string { return strings.ToUpper(strings.TrimSpace(q))
 // TestGolden: every reply in ../shared/reference/*-expected.txt, produced by
 // an independent implementation of the v1 semantics, must come out exactly.
 func TestGolden(t *testing.T) {
-	ref := refDir(t)
 	total := 0
 	for _, name := range []string{"tinychat", "guess"} {
 		t.Run(name, func(t *testing.T) {
-			m, err := LoadNPZ(filepath.Join(ref, name+"-model.npz"))
+			m, err := LoadNPZ(reftest.Model(t, name))
 			if err != nil {
 				t.Fatal(err)
 			}
-			g := readGolden(t, filepath.Join(ref, name+"-expected.txt"))
+			g := reftest.Golden(t, name)
 			if len(g) != 360 {
 				t.Errorf("%d golden replies, want 360", len(g))
 			}
 			bad := 0
 			r := NewRunner(m)
 			for _, e := range g {
-				if got := r.Reply(goldenQuery(e.query), nil); got != e.reply {
+				if got := r.Reply(goldenQuery(e.Query), nil); got != e.Reply {
 					bad++
 					if bad <= 10 {
-						t.Errorf("%q: got %q, want %q", e.query, got, e.reply)
+						t.Errorf("%q: got %q, want %q", e.Query, got, e.Reply)
 					}
 				}
 			}
@@ -100,8 +50,7 @@ func TestGolden(t *testing.T) {
 // TestGoldenNativeRoundTrip: a reference model converted to the native
 // format and back answers every golden query the same.
 func TestGoldenNativeRoundTrip(t *testing.T) {
-	ref := refDir(t)
-	m, err := LoadNPZ(filepath.Join(ref, "guess-model.npz"))
+	m, err := LoadNPZ(reftest.Model(t, "guess"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,9 +62,9 @@ func TestGoldenNativeRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range readGolden(t, filepath.Join(ref, "guess-expected.txt")) {
-		if got := m2.Reply(goldenQuery(e.query)); got != e.reply {
-			t.Fatalf("%q: got %q, want %q", e.query, got, e.reply)
+	for _, e := range reftest.Golden(t, "guess") {
+		if got := m2.Reply(goldenQuery(e.Query)); got != e.Reply {
+			t.Fatalf("%q: got %q, want %q", e.Query, got, e.Reply)
 		}
 	}
 }
@@ -124,16 +73,15 @@ func TestGoldenNativeRoundTrip(t *testing.T) {
 // both reference models; the report's own numbers are checked against the
 // definition on hand-built layers in TestOverflowCounts.
 func TestOverflowReference(t *testing.T) {
-	ref := refDir(t)
-	m, err := LoadNPZ(filepath.Join(ref, "tinychat-model.npz"))
+	m, err := LoadNPZ(reftest.Model(t, "tinychat"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var qs, rs []string
 	steps := 0
-	for _, e := range readGolden(t, filepath.Join(ref, "tinychat-expected.txt")) {
-		qs, rs = append(qs, goldenQuery(e.query)), append(rs, e.reply)
-		steps += min(len(e.reply)+1, MaxReply)
+	for _, e := range reftest.Golden(t, "tinychat") {
+		qs, rs = append(qs, goldenQuery(e.Query)), append(rs, e.Reply)
+		steps += min(len(e.Reply)+1, MaxReply)
 	}
 	rep, err := Overflow(m, qs, rs)
 	if err != nil {

@@ -3,12 +3,11 @@ package main
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"z80lm/examples"
+	"z80lm/internal/reftest"
 )
 
 // echo replies with the prepared query in brackets, so the test sees
@@ -58,20 +57,13 @@ func TestChatLoop(t *testing.T) {
 // through the paths of "z80lm chat --native --model guess-model.npz" and
 // "z80lm chat --model guess-model.npz" (compiled and run on the emulated Z80).
 func TestChatNativeAndZ80(t *testing.T) {
-	ref := filepath.Join("..", "..", "..", "shared", "reference")
-	exp, err := os.ReadFile(filepath.Join(ref, "guess-expected.txt"))
-	if err != nil {
-		t.Skipf("golden data absent (%v)", err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(exp)), "\n")[:40]
 	var in, want strings.Builder
-	for _, l := range lines {
-		q, r, _ := strings.Cut(l, "|")
-		in.WriteString(q + "\n")
-		want.WriteString(r + "\n")
+	for _, g := range reftest.Golden(t, "guess")[:40] {
+		in.WriteString(g.Query + "\n")
+		want.WriteString(g.Reply + "\n")
 	}
 	for _, native := range []bool{true, false} {
-		reply, _, err := openChat(filepath.Join(ref, "guess-model.npz"), "", native, 0, examples.Guess())
+		reply, _, err := openChat(reftest.Model(t, "guess"), "", native, 0, examples.Guess())
 		if err != nil {
 			t.Fatal(err)
 		}
