@@ -84,4 +84,3 @@ func parseAsmOrg(arg string) (uint16, error) {
 	}
 	return uint16(v), nil
 }
-

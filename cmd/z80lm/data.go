@@ -192,4 +192,3 @@ func countReplies(pairs []dataset.Pair) int {
 	}
 	return len(seen)
 }
-
