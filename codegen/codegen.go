@@ -248,7 +248,8 @@ func fastestFit(m *lm.Model, start []Kernel) ([]Kernel, int, error) {
 			}
 			l := &m.Layers[k]
 			saved := float64(compactTime(l) - scatterTime(l))
-			if r := saved / float64(max(scatterSize(l)-compactSize(l), 1)); worst < 0 || r < ratio {
+			one := k > 0 && k == len(m.Layers)-1 && oneListable(l)
+			if r := saved / float64(max(scatterSize(l, one)-compactSize(l), 1)); worst < 0 || r < ratio {
 				worst, ratio = k, r
 			}
 		}

@@ -502,3 +502,41 @@ func TestCompactPaths(t *testing.T) {
 	}
 	t.Logf("columns walked: %d with x < 256, %d with x >= 256", narrow, wide)
 }
+
+// TestOneList: the last layer keeps one list a column (the -1 rows at
+// 128+row) only when it has at most 128 outputs and each column's list
+// fits 255 entries; else two lists, as the other layers.
+func TestOneList(t *testing.T) {
+	layer := func(out int, w int8) *lm.Layer {
+		l := &lm.Layer{In: 3, Out: out, Bits: 2, Shift: 2, W: make([]int8, 3*out), B: make([]int16, out)}
+		for i := range l.W {
+			l.W[i] = w
+		}
+		return l
+	}
+	for _, c := range []struct {
+		out  int
+		w    int8
+		want bool
+	}{
+		{128, 1, true},
+		{128, -1, true},
+		{127, -2, true},  // 254 entries a column
+		{128, -2, false}, // 256
+		{129, 1, false},
+		{1, -2, true},
+	} {
+		l := layer(c.out, c.w)
+		if got := oneListable(l); got != c.want {
+			t.Errorf("%d outputs of weight %d: oneListable = %v, want %v", c.out, c.w, got, c.want)
+		}
+	}
+	l := layer(3, 0)
+	copy(l.W, []int8{1, 0, -2, -1, 0, 0, 0, 1, 0}) // rows 0..2, inputs 0..2
+	if got, want := columnOne(l, 0), []byte{0, 128 + 1}; !bytes.Equal(got, want) {
+		t.Errorf("column 0: %v, want %v", got, want)
+	}
+	if got, want := columnOne(l, 2), []byte{128, 128}; !bytes.Equal(got, want) {
+		t.Errorf("column 2: %v, want %v", got, want)
+	}
+}

@@ -76,7 +76,7 @@ func (g *generator) dataSize() int {
 	for k, l := range g.m.Layers {
 		n += 2 * l.Out
 		if g.kernels[k] == Scatter {
-			n += scatterSize(&l) - 512
+			n += scatterSize(&l, g.oneList(k)) - 512
 		} else {
 			n += compactSize(&l)
 		}
@@ -87,6 +87,15 @@ func (g *generator) dataSize() int {
 // ctxCounts says whether layer 1 counts its context half in bytes (see
 // ctxKernel): with the fast kernel, when it is not the last layer.
 func (g *generator) ctxCounts() bool { return g.kernels[0] == Scatter && len(g.m.Layers) > 1 }
+
+// oneList says whether layer k keeps one list a column (see columnOne):
+// the last layer, with the fast kernel, when it is not also the first.
+func (g *generator) oneList(k int) bool {
+	return k > 0 && k == len(g.m.Layers)-1 && g.kernels[k] == Scatter && oneListable(&g.m.Layers[k])
+}
+
+// anyOneList says whether some layer keeps one list a column.
+func (g *generator) anyOneList() bool { return g.oneList(len(g.m.Layers) - 1) }
 
 func (g *generator) kernelList() string {
 	s := make([]string, len(g.kernels))
@@ -105,7 +114,12 @@ func (g *generator) code() {
 		g.f("        call mk_m32\n")
 	}
 	for k, l := range m.Layers {
-		if g.kernels[k] == Scatter {
+		switch {
+		case g.oneList(k):
+			g.f("        ld hl,cols%d\n        ld d,ptr%d\n        ld b,%d\n        call build_ptrs1\n", k+1, k+1, l.In&255)
+			g.f("        ld hl,acc%d*256+128      ; the -1 sums start at zero\n        call zero128\n", k+1)
+			g.f("        ld hl,acc%d*256+256+128\n        call zero128\n", k+1)
+		case g.kernels[k] == Scatter:
 			g.f("        ld hl,cols%d\n        ld d,ptr%d\n        ld b,%d\n        call build_ptrs\n", k+1, k+1, l.In&255)
 		}
 	}
@@ -142,6 +156,11 @@ func (g *generator) code() {
 			g.f("        ld hl,qacc*256          ; acc = bias + query half\n")
 			g.f("        ld de,acc1*256\n        ld bc,%d\n        call cppair\n", l.Out)
 			g.columnsCall("c", 0, "clist", "ccount", "xpage", acc)
+		case g.oneList(k):
+			g.setacc(k)
+			g.f("        ld hl,sc_next           ; one list a column\n        ld d,h\n        ld e,l\n        call sc_mode\n")
+			g.columnsCall("", k, list, count, prev, acc)
+			g.f("        ld hl,ap_done\n        ld de,sc_wn\n        call sc_mode\n")
 		default:
 			g.setacc(k)
 			g.columnsCall("", k, list, count, prev, acc)
@@ -151,7 +170,11 @@ func (g *generator) code() {
 			g.f("        ld de,nz%d*256\n        call fin_relu%d\n", k+1, l.Shift)
 			g.f("        ld hl,nz%dc\n        ld a,%s\n        call nzcount\n", k+1, acc)
 		} else {
-			g.f("        call fin_last%d\n", l.Shift)
+			if g.oneList(k) {
+				g.f("        call fin_lastm%d\n", l.Shift)
+			} else {
+				g.f("        call fin_last%d\n", l.Shift)
+			}
 		}
 	}
 	g.f("        ret\n\n")
@@ -232,7 +255,40 @@ fr%[1]d_neg:
 
 `, s)
 		}
-		if k == n-1 {
+		if k == n-1 && g.oneList(k) {
+			g.f(`; fin_lastm%[1]d: out = (acc - the -1 sum at 128+row) >> %[1]d (arithmetic)
+; in place for B entries (B <= 128) of the table at page H: the logits.
+; The -1 sums are cleared for the next step.
+fin_lastm%[1]d:
+        ld l,0
+flm%[1]d_lp:
+        set 7,l
+        ld c,(hl)               ; DC = the -1 sum
+        ld (hl),0
+        inc h
+        ld d,(hl)
+        ld (hl),0
+        res 7,l
+        ld e,(hl)
+        dec h
+        ld a,(hl)               ; EA = acc
+        sub c
+        ld c,a
+        ld a,e
+        sbc a,d                 ; AC = acc - the -1 sum
+`, s)
+			for range s {
+				g.f("        sra a\n        rr c\n")
+			}
+			g.f(`        ld (hl),c
+        inc h
+        ld (hl),a
+        dec h
+        inc l
+        djnz flm%[1]d_lp
+        ret
+`, s)
+		} else if k == n-1 {
 			g.f(`; fin_last%[1]d: out = acc >> %[1]d (arithmetic) in place for B entries
 ; (0 = 256) of the table at page H: the logits.
 fin_last%[1]d:
@@ -270,7 +326,15 @@ func (g *generator) data() {
 		}
 		g.db(lo)
 		g.db(hi)
-		if g.kernels[k] == Scatter {
+		if g.oneList(k) {
+			g.f("cols%d:                          ; per input: n, rows of +1, 128+rows of -1 (-2 twice)\n", k+1)
+			g.f("                                ; (n rotated right twice, see rowWalk)\n")
+			for i := 0; i < l.In; i++ {
+				rows := columnOne(&l, i)
+				g.f("        db %d                    ; input %d\n", header(len(rows)), i)
+				g.db(rows)
+			}
+		} else if g.kernels[k] == Scatter {
 			g.f("cols%d:                          ; per input: n+1, rows of +1, n-1, rows of -1 (-2 twice)\n", k+1)
 			g.f("                                ; (each n rotated right twice, see rowWalk)\n")
 			for i := 0; i < l.In; i++ {
@@ -395,6 +459,30 @@ func column(l *lm.Layer, i int) (plus, minus []byte) {
 	return plus, minus
 }
 
+// columnOne returns input i's rows for a one-list column: +1 weights as
+// their row, -1 weights as 128 + row (where their sum is kept), -2 twice.
+func columnOne(l *lm.Layer, i int) []byte {
+	plus, minus := column(l, i)
+	for _, o := range minus {
+		plus = append(plus, 128+o)
+	}
+	return plus
+}
+
+// oneListable says whether a layer's columns fit one list each: at most
+// 128 outputs and 255 entries a column.
+func oneListable(l *lm.Layer) bool {
+	if l.Out > 128 {
+		return false
+	}
+	for i := 0; i < l.In; i++ {
+		if len(columnOne(l, i)) > 255 {
+			return false
+		}
+	}
+	return true
+}
+
 // scatterable says why a layer cannot use the fast kernel (nil if it can):
 // each list's length must fit a byte.
 func scatterable(l *lm.Layer) error {
@@ -409,11 +497,15 @@ func scatterable(l *lm.Layer) error {
 
 // scatterSize and compactSize are the bytes a layer's weights take with
 // each kernel, counting the fast kernel's pointer table.
-func scatterSize(l *lm.Layer) int {
+// one selects one list a column (see columnOne).
+func scatterSize(l *lm.Layer, one bool) int {
 	n := 512
 	for i := 0; i < l.In; i++ {
 		plus, minus := column(l, i)
 		n += 2 + len(plus) + len(minus)
+		if one {
+			n--
+		}
 	}
 	return n
 }

@@ -134,6 +134,35 @@ bp_lp:  ld a,l
         djnz bp_lp
         ret
 
+; build_ptrs1: build_ptrs for one list a column (see columnOne).
+build_ptrs1:
+        ld e,0
+bq_lp:  ld a,l
+        ld (de),a
+        inc d
+        ld a,h
+        ld (de),a
+        dec d
+        ld a,(hl)               ; skip n and the rows
+        rlca
+        rlca
+        inc hl
+        add a,l
+        ld l,a
+        jr nc,bq_nc
+        inc h
+bq_nc:  inc e
+        djnz bq_lp
+        ret
+
+; zero128: clear the 128 bytes at HL.
+zero128:
+        ld b,128
+z1_lp:  ld (hl),0
+        inc hl
+        djnz z1_lp
+        ret
+
 ; nzcount: store the length of a list of non-zero outputs in the count
 ; word at HL. E = entries mod 256; 0 means none or all 256, told apart by
 ; output 0 of the table at page A.

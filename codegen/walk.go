@@ -19,6 +19,11 @@ import (
 // 16-bit add. empty adds a test for B = 0. The code ends at p_done.
 func rowWalk(p string, op []string, cond, fix string, empty bool) string {
 	var b strings.Builder
+	exit := 0 // the exits are labelled p_x1, p_x2...: sc_mode patches ap's
+	jpDone := func(cc string) {
+		exit++
+		fmt.Fprintf(&b, "%-8s%-24s; (patched by sc_mode)\n", fmt.Sprintf("%s_x%d:", p, exit), "jp "+cc+p+"_done")
+	}
 	w := func(label, ins, comment string) {
 		if label != "" {
 			label += ":"
@@ -58,7 +63,7 @@ func rowWalk(p string, op []string, cond, fix string, empty bool) string {
 			}
 		}
 		w("", "djnz "+p+"_lp", "13")
-		w("", "jp "+p+"_done", "")
+		jpDone("")
 	}
 	w("", "ld a,e", " 4 E = n rotated right twice (see header)")
 	w("", "and 3Fh", " 7")
@@ -67,7 +72,7 @@ func rowWalk(p string, op []string, cond, fix string, empty bool) string {
 	w("", "jp nz,"+p+"_part", "10")
 	if empty {
 		w("", "or b", "")
-		w("", "jp z,"+p+"_done", "no rows")
+		jpDone("z,")
 	}
 	rows(0, true)
 	if fix != "" {
@@ -163,7 +168,8 @@ sc_wide:                        ; x >= 256: full 16-bit adds, on the stack
         or a
         ld b,a
         call nz,add_w           ; +x
-        ld a,(hl)
+sc_wm:  jp sc_wn                ; (patched by sc_mode)
+sc_wn:  ld a,(hl)
         inc hl
         rlca
         rlca
@@ -183,6 +189,7 @@ sc_wide:                        ; x >= 256: full 16-bit adds, on the stack
 sc_w1:  call add_w
         jp sc_next
 
+` + scMode() + `
 `
 }
 
@@ -388,4 +395,21 @@ cn_lp:  ld a,(de)
 
 `
 
+}
+
+// scMode is sc_mode, which sets where scatter goes after a column's +1
+// rows: to its -1 rows (HL = ap_done, DE = sc_wn), or, for a layer with
+// one list a column (see columnOne), to the next column (HL = DE =
+// sc_next).
+func scMode() string {
+	var b strings.Builder
+	b.WriteString("sc_mode:\n")
+	for i := 1; i <= 6; i++ {
+		fmt.Fprintf(&b, "        ld (ap_x%d+1),hl\n", i)
+	}
+	b.WriteString(`        ld (sc_wm+1),de         ; and likewise for x >= 256
+        ret
+
+`)
+	return b.String()
 }
