@@ -216,18 +216,20 @@ func (g *generator) finalisers() {
 			done[fmt.Sprint("r", s)] = true
 			g.f(`; fin_relu%[1]d: out = max(acc >> %[1]d, 0) in place for B entries (0 = 256)
 ; of the table at page H; lists the non-zero outputs from DE (page
-; aligned) and leaves E = their number mod 256.
-; Per entry: 64 T when negative, %[2]d T when positive.
+; aligned) and leaves E = their number mod 256. A negative entry is left
+; as it is: the next layer reads only the listed outputs (and nzcount
+; tells a negative entry from a listed one by its sign).
+; Per entry: 38 T when negative, %[2]d T when positive.
 fin_relu%[1]d:
         ld l,0
         inc h                   ; walk the high bytes
 fr%[1]d_lp: ld a,(hl)               ;  7 high byte
         or a                    ;  4
-        jp m,fr%[1]d_neg           ; 10 negative: ReLU gives 0
+        jp m,fr%[1]d_next          ; 10 negative: ReLU gives 0
         ld c,a                  ;  4
         dec h                   ;  4
         ld a,(hl)               ;  7 CA = acc
-`, s, 91+12*int(s))
+`, s, 97+12*int(s))
 			for range s {
 				g.f("        srl c                   ;  8 positive: a logical shift is the floor\n        rra                     ;  4\n")
 			}
@@ -242,15 +244,6 @@ fr%[1]d_lp: ld a,(hl)               ;  7 high byte
 fr%[1]d_next:
         inc l                   ;  4
         djnz fr%[1]d_lp            ; 13
-        ret
-fr%[1]d_neg:
-        xor a
-        ld (hl),a
-        dec h
-        ld (hl),a
-        inc h
-        inc l
-        djnz fr%[1]d_lp
         ret
 
 `, s)

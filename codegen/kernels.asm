@@ -165,7 +165,8 @@ z1_lp:  ld (hl),0
 
 ; nzcount: store the length of a list of non-zero outputs in the count
 ; word at HL. E = entries mod 256; 0 means none or all 256, told apart by
-; output 0 of the table at page A.
+; output 0 of the table at page A: listed if it is positive and not zero
+; (fin_relu leaves a negative entry as it is).
 nzcount:
         ld (hl),e
         inc hl
@@ -178,8 +179,13 @@ nzcount:
         ld a,(de)
         inc d
         ex de,hl
+        bit 7,(hl)
+        jr nz,nzc_neg           ; negative: the list is empty
         or (hl)
         ex de,hl
         ret z                   ; output 0 is zero: the list is empty
         ld (hl),1               ; all 256
+        ret
+nzc_neg:
+        ex de,hl
         ret
