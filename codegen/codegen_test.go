@@ -561,3 +561,48 @@ func TestOneList(t *testing.T) {
 		t.Errorf("column 2: %v, want %v", got, want)
 	}
 }
+
+// TestRejectTable checks the table that lets fin_ctx skip an output from
+// qacc's high byte h and the context count cnt alone (page m32+2, built by
+// the Z80 at start-up): for every h, every low byte and every count the
+// context half can reach (21 n-grams, weights -2..1: -42..21), cnt + t(h)
+// < 0 must mean that qacc + 32*cnt is negative as a 16-bit number, so that
+// the output is 0 whatever the shift. It also counts how often the table
+// rejects, so that a table that never rejects fails.
+func TestRejectTable(t *testing.T) {
+	m, gold := loadRef(t, "guess")
+	p, err := Build(m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var table [256]int8
+	hooks := map[uint16]func(*z80.CPU){
+		uint16(p.Symbols["step_done"]): func(cpu *z80.CPU) {
+			for h := range table {
+				table[h] = int8(cpu.Mem[(p.Symbols["m32"]+2)*256+h])
+			}
+		},
+	}
+	chat(t, p.COM, []string{gold[0].query}, hooks)
+	rejects := 0
+	for h := -128; h < 128; h++ {
+		tv := int(table[byte(h)])
+		if tv < -64 || tv > 64 {
+			t.Errorf("t(%d) = %d, want -64..64 (cnt + t must not overflow)", h, tv)
+		}
+		for cnt := -42; cnt <= 21; cnt++ {
+			if cnt+tv >= 0 {
+				continue
+			}
+			rejects++
+			for lo := 0; lo < 256; lo++ {
+				if s := int16(uint16(h<<8 + lo + 32*cnt)); s >= 0 {
+					t.Fatalf("h %d, low byte %d, cnt %d: rejected, but qacc + 32*cnt = %d", h, lo, cnt, s)
+				}
+			}
+		}
+	}
+	if rejects < 100*64 {
+		t.Errorf("the table rejects only %d of %d (h, cnt) pairs", rejects, 256*64)
+	}
+}

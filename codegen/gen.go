@@ -149,7 +149,7 @@ func (g *generator) code() {
 			g.f("l1_t:   add a,spc\n        ld h,a\n        ld l,0\n        ld de,l1cnt*256\n        ld bc,256\n        call ldir16\n")
 			g.f("        ld hl,(ccount)          ; count the other context n-grams\n        ld a,h\n        or l\n        jr z,l1_none\n")
 			g.f("        ld b,l\n        ld hl,clist*256\n        call cscatter\nl1_none:\n")
-			g.f("        call clr_nz1\n        ld b,%d\n        ld ix,nz1*256\n        call fin_ctx\n", l.Out&255)
+			g.f("        ld b,%d\n        ld ix,nz1*256\n        call fin_ctx\n", l.Out&255)
 			g.f("        push ix\n        pop hl\n        ld de,nz1*256\n        or a\n        sbc hl,de\n        ld (nz1c),hl\n")
 			continue
 		case k == 0:
@@ -378,13 +378,14 @@ func (g *generator) bss(end int) int {
 	eq("xpage", page, "             ; x: 128 query + 128 context inputs")
 	page += 2
 	if g.ctxCounts() {
-		eq("m32", page, "             ; 32*c for a signed byte c")
-		eq("l1cnt", page+2, "             ; layer 1 context counts, then qacc, then acc1")
+		eq("m32", page, "             ; 32*c for a signed byte c, then the reject table (mk_m32)")
 		page += 3
 	}
-	{
-		eq("qacc", page, "             ; layer 1 with only the query half")
-		page += 2
+	eq("qacc", page, "             ; layer 1 with only the query half")
+	page += 2
+	if g.ctxCounts() {
+		eq("l1cnt", page, "             ; layer 1 context counts (after qacc, before acc1: fin_ctx)")
+		page++
 	}
 	for k := range m.Layers {
 		eq(fmt.Sprintf("acc%d", k+1), page, fmt.Sprintf("             ; layer %d accumulator and output", k+1))

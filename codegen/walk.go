@@ -253,8 +253,8 @@ cs_pg:  ld h,l1cnt              ; (patched by mk_spc at start-up)
         jp sc_leave
 
 ; mk_m32: the table of 32*c for a signed byte c: low bytes in page m32,
-; high bytes in the next. Also the count page of step 8 on (no all-space
-; n-grams) and layer 1's outputs start at zero (see fin_ctx).
+; high bytes in the next; the reject table of fin_ctx in the page after.
+; Also the count page of step 8 on (no all-space n-grams) starts at zero.
 mk_m32: ld hl,m32*256
 mk_lp:  ld a,l
         rrca
@@ -271,19 +271,36 @@ mk_lp:  ld a,l
         dec h
         inc l
         jr nz,mk_lp
+; Page m32+2: t(h) for each high byte h of qacc, such that cnt + t < 0
+; (no overflow: -42 <= cnt <= 21, |t| <= 64) proves qacc + 32*cnt < 0
+; without wrapping: -6 <= h <= 6: t = 8h+7 (then qacc + 32*cnt <=
+; 256h+255 + 32(-8h-8) = -1); -122 <= h <= -7: t = -64 (always, as
+; 256h+255 + 32*21 < 0 and 256h - 32*42 > -32768); else t = 64 (never).
+        inc h
+        inc h
+mr_lp:  ld a,l
+        add a,6
+        cp 13
+        jr nc,mr_far
+        ld a,l
+        add a,a
+        add a,a
+        add a,a
+        add a,7                 ; -6 <= h <= 6: 8h+7
+        jr mr_st
+mr_far: ld a,l
+        cp 86h                  ; h = -122
+        ld a,64                 ; never: h >= 7, or h <= -123 (the sum might wrap)
+        jr c,mr_st
+        ld a,0C0h               ; always: -122 <= h <= -7
+mr_st:  ld (hl),a
+        inc l
+        jr nz,mr_lp
         ld hl,spc*256+2048
         xor a
 mk_z:   ld (hl),a
-        ld h,acc1
-        ld (hl),a
-        inc h
-        ld (hl),a
-        ld h,spc+8
         inc l
         jr nz,mk_z
-        ld l,a
-        ld h,a
-        ld (nz1c),hl            ; no outputs of layer 1 listed yet
         ret
 
 ; mk_spc: the context counts of the all-space n-grams. Page spc+t holds
@@ -336,9 +353,10 @@ ms_g:   ld a,(hl)
 
 // finCtx is layer 1's finaliser with the context counts: out[o] =
 // max((qacc[o] + 32*cnt[o]) >> s, 0) into acc1, the non-zero outputs listed
-// at IX. B = outputs (0 = 256). acc1 is all zero on entry (clr_nz1 clears
-// the previous step's listed outputs first), so a negative output costs
-// 97 T and no store.
+// at IX. B = outputs (0 = 256). Only the listed outputs are stored (the
+// next layer reads no others). Most outputs are negative, and most of those are seen to be from
+// qacc's high byte and cnt alone (page m32+2, see mk_m32): 59 T each; the
+// others cost 131 T when negative.
 func finCtx(s uint) string {
 	var sh strings.Builder
 	for range s {
@@ -346,10 +364,18 @@ func finCtx(s uint) string {
 	}
 	return `fin_ctx:
         ld l,0
-        ld d,m32
-fc_lp:  ld h,l1cnt              ;  7 (pages: l1cnt, qacc low and high,
-        ld e,(hl)               ;  7  acc1 low and high in a row) E = cnt[o]
+        ld d,m32+2
+fc_lp:  ld h,qacc+1             ;  7 (pages: qacc low and high, l1cnt,
+        ld e,(hl)               ;  7  acc1 low and high in a row)
+        ld a,(de)               ;  7 A = t(qacc's high byte)
         inc h                   ;  4
+        add a,(hl)              ;  7 + cnt[o]
+        jp m,fc_next            ; 10 negative: so is acc, out[o] stays 0
+        ld e,(hl)               ;  7 E = cnt[o]
+        dec d
+        dec d                   ;  8 m32
+        dec h
+        dec h                   ;  8 qacc
         ld a,(de)               ;  7 low byte of 32*cnt
         add a,(hl)              ;  7 + the query half's
         ld c,a                  ;  4
@@ -357,8 +383,9 @@ fc_lp:  ld h,l1cnt              ;  7 (pages: l1cnt, qacc low and high,
         inc h                   ;  4
         ld a,(de)               ;  7 high byte of 32*cnt
         adc a,(hl)              ;  7 AC = acc
-        dec d                   ;  4
-        inc h                   ;  4 acc1
+        inc d                   ;  4 m32+2
+        inc h
+        inc h                   ;  8 acc1
         or a                    ;  4
         jp m,fc_next            ; 10 negative: out[o] stays 0
 ` + sh.String() + `        ld (hl),c
@@ -371,26 +398,6 @@ fc_lp:  ld h,l1cnt              ;  7 (pages: l1cnt, qacc low and high,
 fc_next:
         inc l                   ;  4
         djnz fc_lp              ; 13
-        ret
-
-; clr_nz1: zero the outputs of layer 1 listed in nz1 (the previous step's),
-; so that fin_ctx finds acc1 all zero.
-clr_nz1:
-        ld hl,(nz1c)
-        ld a,h
-        or l
-        ret z
-        ld b,l                  ; 256: B = 0
-        ld de,nz1*256
-        ld c,0
-cn_lp:  ld a,(de)
-        ld l,a
-        ld h,acc1
-        ld (hl),c
-        inc h
-        ld (hl),c
-        inc e
-        djnz cn_lp
         ret
 
 `
