@@ -113,6 +113,11 @@ func (ex *examples) input(e *example, idx []int32, val []int32) ([]int32, []int3
 		idx = append(idx, int32(bc.bucket))
 		val = append(val, int32(bc.count)*lm.InputScale)
 	}
+	return ex.contextInput(e, idx, val)
+}
+
+// contextInput appends the non-zero context inputs of example e.
+func (ex *examples) contextInput(e *example, idx []int32, val []int32) ([]int32, []int32) {
 	for _, bc := range ex.ctx[e.ctxOff : e.ctxOff+int32(e.ctxLen)] {
 		idx = append(idx, lm.QueryBuckets+int32(bc.bucket))
 		val = append(val, int32(bc.count)*lm.InputScale)

@@ -16,7 +16,8 @@ import (
 // For layer k with inputs x (In of them) and Out outputs:
 //
 //	u[i][o]  master weight, in units of the weight grid, kept in [-2.5, 1.5]
-//	q[i][o]  = clamp(floor(u + ½), -2, +1)        the 2-bit weight the Z80 uses
+//	q[i][o]  = 0 if |u| < θ, else clamp(floor(u + ½), -2, +1)   the 2-bit weight the Z80 uses
+//	           (θ ≥ ½ is the layer's dead zone, see zeroThreshold)
 //	w[i][o]  = (1−α)·u + α·q                      α ramps from 0.5 to 1 (progressive quantization)
 //	b[o]     master bias in accumulator units; the forward pass uses round(b)
 //	acc[o]   = round(b[o]) + Σ_i w[i][o]·x[i]     layer 0: x = bucket count × 32
@@ -74,6 +75,7 @@ type layer struct {
 	shift   uint
 	u       []float32
 	b       []float32
+	theta   float32 // dead zone: |u| < theta quantizes to 0 (≥ ½)
 }
 
 // A net is the trainable network: layers plus the loss temperature.
@@ -87,7 +89,7 @@ type net struct {
 func newNet(sizes []int, shift uint, rng *rand.Rand) *net {
 	n := &net{}
 	for k := 0; k+1 < len(sizes); k++ {
-		l := layer{in: sizes[k], out: sizes[k+1], shift: shift}
+		l := layer{in: sizes[k], out: sizes[k+1], shift: shift, theta: 0.5}
 		l.u = make([]float32, l.in*l.out)
 		for i := range l.u {
 			l.u[i] = clip(float32(rng.NormFloat64()*0.7), wMin, wMax)
@@ -105,7 +107,7 @@ func netFromModel(m *lm.Model) (*net, error) {
 		if ml.Bits != 2 {
 			return nil, fmt.Errorf("layer %d has %d-bit weights; the trainer trains 2-bit layers only", k+1, ml.Bits)
 		}
-		l := layer{in: ml.In, out: ml.Out, shift: ml.Shift, u: make([]float32, ml.In*ml.Out), b: make([]float32, ml.Out)}
+		l := layer{in: ml.In, out: ml.Out, shift: ml.Shift, u: make([]float32, ml.In*ml.Out), b: make([]float32, ml.Out), theta: 0.5}
 		for o := 0; o < ml.Out; o++ {
 			for i := 0; i < ml.In; i++ {
 				l.u[i*l.out+o] = float32(ml.W[o*ml.In+i])
@@ -127,10 +129,14 @@ func clip(v, lo, hi float32) float32 {
 	return v
 }
 
-// quant is the 2-bit weight of a master weight: clamp(round(u), -2, +1),
-// rounding halves up (round(u) = floor(u + 0.5)). It is the one definition
+// quant is the 2-bit weight of a master weight: 0 inside the dead zone
+// |u| < theta, else clamp(round(u), -2, +1), rounding halves up (round(u)
+// = floor(u + 0.5)); theta = ½ is plain rounding. It is the one definition
 // used by the training pass, the optimiser and the exported model.
-func quant(u float32) float32 {
+func quant(u, theta float32) float32 {
+	if u > -theta && u < theta {
+		return 0
+	}
 	// u + 2.5 ≥ 0 in the master range, where int32() truncation is floor
 	q := float32(int32(u+2.5)) - 2
 	if q > 1 {
@@ -147,6 +153,33 @@ func roundBias(b float32) float32 {
 	return clip(float32(math.Round(float64(b))), math.MinInt16, math.MaxInt16)
 }
 
+// zeroThreshold returns the dead zone θ ≥ ½ under which a share of about
+// zeros of the master weights u lies (|u| < θ): magnitude pruning, with
+// the pruned weights still trained, so that one can grow back out of the
+// dead zone. θ is the bin edge of a histogram of |u| (bins of 1/1024 grid
+// unit) whose count below is nearest to the target; so where many weights
+// share one magnitude (a resumed model's are whole numbers), θ does not
+// jump past all of them for the sake of one.
+func zeroThreshold(u []float32, zeros float64) float32 {
+	const bins = 1024
+	var hist [int(-wMin*bins) + 2]int32
+	for _, x := range u {
+		hist[int(abs32(x)*bins)]++
+	}
+	need := int64(math.Round(zeros * float64(len(u))))
+	var below int64
+	for b, n := range hist {
+		if below+int64(n) > need {
+			if below+int64(n)-need < need-below {
+				b++ // the edge above is nearer
+			}
+			return max(0.5, float32(b)/bins)
+		}
+		below += int64(n)
+	}
+	return -wMin + 1
+}
+
 func floor32(v float32) float32 { return float32(math.Floor(float64(v))) }
 
 // model exports the integer network: q and round(b).
@@ -156,7 +189,7 @@ func (n *net) model(charset []byte) *lm.Model {
 		ml := lm.Layer{In: l.in, Out: l.out, Bits: 2, Shift: l.shift, W: make([]int8, l.in*l.out), B: make([]int16, l.out)}
 		for o := 0; o < l.out; o++ {
 			for i := 0; i < l.in; i++ {
-				ml.W[o*l.in+i] = int8(quant(l.u[i*l.out+o]))
+				ml.W[o*l.in+i] = int8(quant(l.u[i*l.out+o], l.theta))
 			}
 			ml.B[o] = int16(roundBias(l.b[o]))
 		}
@@ -190,7 +223,7 @@ func (v *view) set(n *net, alpha float32) {
 	for k, l := range n.layers {
 		w := v.w[k]
 		for i, u := range l.u {
-			w[i] = (1-alpha)*u + alpha*quant(u)
+			w[i] = (1-alpha)*u + alpha*quant(u, l.theta)
 		}
 		b := v.b[k]
 		for o, x := range l.b {
@@ -258,6 +291,30 @@ func newPass(n *net) *pass {
 // load sets the layer 0 input to example e.
 func (ps *pass) load(ex *examples, e *example) {
 	ps.idx, ps.val = ex.input(e, ps.idx[:0], ps.val[:0])
+	ps.fill()
+}
+
+// loadTypo sets the layer 0 input to example e with, with probability p,
+// a typo in its query (see typo); the draw is a hash of key.
+func (ps *pass) loadTypo(ex *examples, e *example, p float64, key uint64) {
+	r := stream(key)
+	if float64(r.next()>>11) >= p*(1<<53) {
+		ps.load(ex, e)
+		return
+	}
+	counts := lm.QueryCounts(typo(ex.pairs[e.pair].Input, &r))
+	ps.idx, ps.val = ps.idx[:0], ps.val[:0]
+	for b, n := range counts {
+		if n > 0 {
+			ps.idx = append(ps.idx, int32(b))
+			ps.val = append(ps.val, int32(min(n, 255))*lm.InputScale)
+		}
+	}
+	ps.idx, ps.val = ex.contextInput(e, ps.idx, ps.val)
+	ps.fill()
+}
+
+func (ps *pass) fill() {
 	for j, i := range ps.idx {
 		ps.x0[i] = float32(ps.val[j])
 	}

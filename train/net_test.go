@@ -58,16 +58,29 @@ func TestIntegerMatchesReference(t *testing.T) {
 	var steps, wrapped, compared int
 	for ci, c := range cases {
 		for trial := 0; trial < 4; trial++ {
-			m := randomModel(rng, c.sizes, c.shift, c.biasMax)
+			m0 := randomModel(rng, c.sizes, c.shift, c.biasMax)
+			n, err := netFromModel(m0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// master weights off the grid and, on odd trials, dead
+			// zones: the exported model is what the training pass must
+			// compute
+			for k := range n.layers {
+				l := &n.layers[k]
+				for i := range l.u {
+					l.u[i] = clip(l.u[i]+float32(rng.Float64()-0.5)*0.98, wMin, wMax)
+				}
+				if trial%2 == 1 {
+					l.theta = float32(0.5 + rng.Float64())
+				}
+			}
+			m := n.model(m0.Charset)
 			if err := m.Validate(); err != nil {
 				t.Fatal(err)
 			}
 			in := newIntNet(m)
 			ip := newIntPass(in)
-			n, err := netFromModel(m)
-			if err != nil {
-				t.Fatal(err)
-			}
 			v := newView(n)
 			v.set(n, 1)
 			ps := newPass(n)
@@ -113,6 +126,51 @@ func TestIntegerMatchesReference(t *testing.T) {
 		t.Fatalf("%d steps: %d with wraps, %d without; the cases should give both", steps, wrapped, compared)
 	}
 	t.Logf("%d steps equal, %d of them with wrapped accumulators", steps, wrapped)
+}
+
+func TestQuantDeadZone(t *testing.T) {
+	for _, c := range []struct{ u, theta, want float32 }{
+		{0.49, 0.5, 0}, {0.5, 0.5, 1}, {-0.5, 0.5, 0}, {-0.51, 0.5, -1}, {-1.5, 0.5, -1}, {-1.51, 0.5, -2},
+		{1.5, 0.5, 1}, {-2.5, 0.5, -2}, {0.9, 1, 0}, {1, 1, 1}, {-0.99, 1, 0}, {-1.6, 1, -2}, {-1.6, 1.7, 0}, {-2.5, 2.6, 0},
+	} {
+		if got := quant(c.u, c.theta); got != c.want {
+			t.Errorf("quant(%g, %g) = %g, want %g", c.u, c.theta, got, c.want)
+		}
+	}
+}
+
+func TestZeroThreshold(t *testing.T) {
+	// |u| of 0.1, 0.2, ..., 1.0, each as + and −: a share s of the 20
+	// weights lies below θ; θ is never below ½, where 9 quantize to 0
+	// already (−0.5 rounds up to 0)
+	var u []float32
+	for i := 1; i <= 10; i++ {
+		u = append(u, float32(i)/10, -float32(i)/10)
+	}
+	for _, c := range []struct {
+		zeros float64
+		below int
+	}{{0.2, 9}, {0.4, 9}, {0.6, 12}, {0.7, 14}, {0.9, 18}, {1, 20}} {
+		theta := zeroThreshold(u, c.zeros)
+		n := 0
+		for _, x := range u {
+			if quant(x, theta) == 0 {
+				n++
+			}
+		}
+		if n != c.below || theta < 0.5 {
+			t.Errorf("zeroThreshold(0.1..1, %g) = %g: %d zeros, want %d", c.zeros, theta, n, c.below)
+		}
+	}
+	// whole-number weights (a resumed model), 70% zeros: a target of 71%
+	// must not prune every ±1
+	w := make([]float32, 100)
+	for i := 70; i < 100; i++ {
+		w[i] = float32(1 - 2*(i%2))
+	}
+	if got := zeroThreshold(w, 0.71); got > 1 {
+		t.Errorf("zeroThreshold(70%% zeros, 0.71) = %g: prunes the ±1 weights", got)
+	}
 }
 
 // charsetOf is a charset holding the characters of s (any order; the

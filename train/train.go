@@ -28,6 +28,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -50,6 +51,17 @@ type Config struct {
 	// this teaches the net not to rely on any single one.
 	Dropout float64
 
+	// Zeros is the share of zero weights each layer must have once
+	// quantization is complete (default 0.75; negative: no target). The
+	// Z80's fast kernels walk the non-zero weights, so it sets speed and
+	// size; pruning also regularises. See zeroThreshold.
+	Zeros float64
+
+	// Typos is the probability with which the query of a training example
+	// gets a random typing mistake at each step (default 0.5; negative:
+	// never); see typo.
+	Typos float64
+
 	// Resume continues from this model (its layer sizes and charset;
 	// Hidden is ignored). The run starts fully quantized.
 	Resume *lm.Model
@@ -71,13 +83,15 @@ type Progress struct {
 
 // Epoch records the state after one epoch.
 type Epoch struct {
-	Epoch    int     `json:"epoch"`
-	Loss     float64 `json:"loss"`      // mean cross-entropy of the epoch's steps
-	FloatAcc float64 `json:"float_acc"` // training pass (current α) on the training examples
-	IntAcc   float64 `json:"int_acc"`   // integer program on the training examples
-	Wraps    int     `json:"wraps"`     // accumulators outside int16 in the integer pass
-	Alpha    float64 `json:"alpha"`     // α of w = (1−α)u + αq (1 = fully quantized)
-	Seconds  float64 `json:"seconds"`   // since the start of training
+	Epoch    int       `json:"epoch"`
+	Loss     float64   `json:"loss"`                // mean cross-entropy of the epoch's steps
+	FloatAcc float64   `json:"float_acc"`           // training pass (current α) on the training examples
+	IntAcc   float64   `json:"int_acc"`             // integer program on the training examples
+	Wraps    int       `json:"wraps"`               // accumulators outside int16 in the integer pass
+	Alpha    float64   `json:"alpha"`               // α of w = (1−α)u + αq (1 = fully quantized)
+	Zeros    []float64 `json:"zeros"`               // share of zero weights per layer
+	ExactVal *float64  `json:"exact_val,omitempty"` // whole-reply exact match on the held-out pairs
+	Seconds  float64   `json:"seconds"`             // since the start of training
 }
 
 // Result is the outcome of Train.
@@ -86,8 +100,9 @@ type Result struct {
 	BestEpoch   int
 	FloatAcc    float64 // of the best epoch
 	IntAcc      float64
-	ExactTrain  float64  // share of training pairs whose whole reply lm's inference reproduces
-	ExactVal    *float64 // the same for held-out pairs; nil without --val
+	ExactTrain  float64   // share of training pairs whose whole reply lm's inference reproduces
+	ExactVal    *float64  // the same for held-out pairs; nil without --val
+	Zeros       []float64 // share of zero weights per layer
 	Seconds     float64
 	Params      int
 	History     []Epoch
@@ -114,6 +129,7 @@ const (
 	shards      = 4    // fixed, so results do not depend on the core count
 	alphaStart  = 0.5  // α at the start: never pure float
 	quantizedBy = 0.8  // fully quantized after this share of the steps
+	prunedBy    = 0.5  // the zero share reaches its target after this share of the steps
 	lambdaGrid  = 1e-5 // grid regulariser strength once fully quantized (see below)
 	lambdaOvf   = 1.0  // overflow penalty strength
 	biasLRScale = 32   // bias step = weight step × 32 (one input count)
@@ -183,7 +199,7 @@ func Train(ctx context.Context, pairs []Pair, cfg Config) (*Result, error) {
 		return nil, err
 	}
 
-	t := &trainer{cfg: cfg, n: n, ex: ex, charset: charset, rng: rng, alpha0: alpha0}
+	t := &trainer{cfg: cfg, n: n, ex: ex, val: pick(pairs, valIdx), charset: charset, rng: rng, alpha0: alpha0}
 	t.init()
 	t.initTemperature()
 	res := &Result{TrainPairs: len(trainPairs), ValPairs: len(valIdx), Examples: len(ex.list), Inputs: ex.nInput}
@@ -204,7 +220,7 @@ func Train(ctx context.Context, pairs []Pair, cfg Config) (*Result, error) {
 		}
 		e := t.evaluate(epoch, loss, start)
 		res.History = append(res.History, e)
-		if best < 0 || better(e, res.History[best]) {
+		if best < 0 || better(e, res.History[best], cfg.Zeros) {
 			best = len(res.History) - 1
 			res.Model = n.model(charset)
 		}
@@ -218,19 +234,21 @@ func Train(ctx context.Context, pairs []Pair, cfg Config) (*Result, error) {
 	res.Model.Meta = lm.Meta{Epochs: b.Epoch, Seed: int64(cfg.Seed), Source: "z80lm train",
 		Metrics: map[string]float64{"float_acc": b.FloatAcc, "int_acc": b.IntAcc}}
 	res.ExactTrain = exactMatch(res.Model, trainPairs)
-	if len(valIdx) > 0 {
-		v := exactMatch(res.Model, pick(pairs, valIdx))
-		res.ExactVal = &v
-	}
+	res.ExactVal, res.Zeros = b.ExactVal, b.Zeros
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
 }
 
-// better orders epochs: no wraps first, then integer accuracy; a tie goes
-// to the later epoch, trained longer at a lower learning rate.
-func better(e, best Epoch) bool {
+// better orders epochs: no wraps first, then the zero share reached
+// (within half a point of zeros in every layer), then integer accuracy; a
+// tie goes to the later epoch, trained longer at a lower learning rate.
+func better(e, best Epoch, zeros float64) bool {
 	if (e.Wraps == 0) != (best.Wraps == 0) {
 		return e.Wraps == 0
+	}
+	sparse := func(e Epoch) bool { return slices.Min(e.Zeros) >= zeros-0.005 }
+	if sparse(e) != sparse(best) {
+		return sparse(e)
 	}
 	return e.IntAcc >= best.IntAcc
 }
@@ -275,6 +293,22 @@ func defaults(cfg *Config) error {
 	case cfg.Dropout >= 1:
 		return fmt.Errorf("dropout %g: must be below 1", cfg.Dropout)
 	}
+	switch {
+	case cfg.Zeros == 0:
+		cfg.Zeros = 0.75
+	case cfg.Zeros < 0:
+		cfg.Zeros = 0
+	case cfg.Zeros >= 1:
+		return fmt.Errorf("zero share %g: must be below 1", cfg.Zeros)
+	}
+	switch {
+	case cfg.Typos == 0:
+		cfg.Typos = 0.5
+	case cfg.Typos < 0:
+		cfg.Typos = 0
+	case cfg.Typos > 1:
+		return fmt.Errorf("typo probability %g: must be at most 1", cfg.Typos)
+	}
 	if cfg.LR == 0 {
 		cfg.LR = 0.03
 	}
@@ -300,6 +334,7 @@ type trainer struct {
 	cfg     Config
 	n       *net
 	ex      *examples
+	val     []Pair // held out
 	charset []byte
 	rng     *rand.Rand
 	alpha0  float64
@@ -360,6 +395,36 @@ func (t *trainer) schedule() (alpha, grid, lr float64) {
 	return alpha, grid, lr
 }
 
+// prune sets each layer's dead zone θ for the coming step so that the
+// share of zero weights follows zeroTarget. θ is found on the weights
+// before the step's update, so the share after it can be off by the few
+// weights that one step moves across θ.
+func (t *trainer) prune() {
+	z := t.zeroTarget()
+	if z <= 0 {
+		return
+	}
+	var wg sync.WaitGroup
+	for k := range t.n.layers {
+		l := &t.n.layers[k]
+		wg.Go(func() { l.theta = zeroThreshold(l.u, z) })
+	}
+	wg.Wait()
+}
+
+// zeroTarget is the share of zero weights at the current step: it rises
+// as Zeros·(1 − (1 − r)³) with r going from 0 to 1 as quantization
+// completes (fast while the weights are still partly float, gently at the
+// end, as in gradual magnitude pruning), then stays at Zeros.
+func (t *trainer) zeroTarget() float64 {
+	if t.cfg.Zeros <= 0 {
+		return 0
+	}
+	p := float64(t.step) / float64(max(t.total, 1))
+	r := min(1, p/prunedBy)
+	return t.cfg.Zeros * (1 - (1-r)*(1-r)*(1-r))
+}
+
 // epoch runs one pass over the shuffled training examples and returns the
 // mean loss, and false if ctx was cancelled before the end.
 func (t *trainer) epoch(ctx context.Context, epoch int, start time.Time, last *Epoch) (float64, bool) {
@@ -381,6 +446,7 @@ func (t *trainer) epoch(ctx context.Context, epoch int, start time.Time, last *E
 		seen += len(batch)
 		t.step++
 		alpha, _, _ := t.schedule()
+		t.prune()
 		t.opt.step(t.n, t.grads, t.cfg.LR*lr, grid, t.v, float32(alpha))
 		if t.cfg.Progress != nil && (s%16 == 0 || s == steps-1) {
 			t.cfg.Progress(Progress{Epoch: epoch, Epochs: t.cfg.Epochs, Step: s + 1, Steps: steps, Loss: loss / float64(seen), Last: last, Elapsed: time.Since(start)})
@@ -402,7 +468,7 @@ func (t *trainer) batch(batch []int32) {
 			g.zero()
 			for _, e := range batch[lo:hi] {
 				ex := &t.ex.list[e]
-				ps.load(t.ex, ex)
+				ps.loadTypo(t.ex, ex, t.cfg.Typos, splitmix(splitmix(splitmix(t.cfg.Seed^0x7479706f)^uint64(t.step))^uint64(e)))
 				if t.cfg.Dropout > 0 {
 					ps.dropQuery(t.cfg.Dropout, t.cfg.Seed, uint64(t.step), uint64(e))
 				}
@@ -419,7 +485,8 @@ func (t *trainer) batch(batch []int32) {
 func (t *trainer) evaluate(epoch int, loss float64, start time.Time) Epoch {
 	alpha, _, _ := t.schedule()
 	t.v.set(t.n, float32(alpha))
-	in := newIntNet(t.n.model(t.charset))
+	m := t.n.model(t.charset)
+	in := newIntNet(m)
 	list := t.ex.list
 	var fc, ic, wr [shards]int
 	per := (len(list) + shards - 1) / shards
@@ -444,7 +511,12 @@ func (t *trainer) evaluate(epoch int, loss float64, start time.Time) Epoch {
 		})
 	}
 	wg.Wait()
-	e := Epoch{Epoch: epoch, Loss: loss, Alpha: alpha, Seconds: time.Since(start).Seconds()}
+	e := Epoch{Epoch: epoch, Loss: loss, Alpha: alpha, Zeros: zeroShares(m)}
+	if len(t.val) > 0 {
+		v := exactMatch(m, t.val)
+		e.ExactVal = &v
+	}
+	e.Seconds = time.Since(start).Seconds()
 	for j := range shards {
 		e.FloatAcc += float64(fc[j])
 		e.IntAcc += float64(ic[j])
@@ -453,6 +525,21 @@ func (t *trainer) evaluate(epoch int, loss float64, start time.Time) Epoch {
 	e.FloatAcc /= float64(len(list))
 	e.IntAcc /= float64(len(list))
 	return e
+}
+
+// zeroShares returns the share of zero weights of each layer of m.
+func zeroShares(m *lm.Model) []float64 {
+	z := make([]float64, len(m.Layers))
+	for k, l := range m.Layers {
+		n := 0
+		for _, w := range l.W {
+			if w == 0 {
+				n++
+			}
+		}
+		z[k] = float64(n) / float64(len(l.W))
+	}
+	return z
 }
 
 // exactMatch is the share of pairs whose reply lm's reference inference
@@ -518,7 +605,7 @@ func (a *adam) step(n *net, gs []*grads, lr, grid float64, v *view, alpha float3
 	const chunk = 8192
 	var wg sync.WaitGroup
 	for k := range n.layers {
-		u, m, s2, w := n.layers[k].u, a.mw[k], a.vw[k], v.w[k]
+		u, m, s2, w, theta := n.layers[k].u, a.mw[k], a.vw[k], v.w[k], n.layers[k].theta
 		for lo := 0; lo < len(u); lo += chunk {
 			hi := min(lo+chunk, len(u))
 			wg.Go(func() {
@@ -528,14 +615,14 @@ func (a *adam) step(n *net, gs []*grads, lr, grid float64, v *view, alpha float3
 				}
 				u, m, s2, w := u[lo:hi], m[lo:hi], s2[lo:hi], w[lo:hi]
 				for i := range u {
-					d := float32(2*grid) * (u[i] - quant(u[i]))
+					d := float32(2*grid) * (u[i] - quant(u[i], theta))
 					for j := range g {
 						d += g[j][i]
 					}
 					m[i] = beta1*m[i] + (1-beta1)*d
 					s2[i] = beta2*s2[i] + (1-beta2)*d*d
 					u[i] = clip(u[i]-sw*m[i]/(sqrt32(s2[i])+adamEps), wMin, wMax)
-					w[i] = (1-alpha)*u[i] + alpha*quant(u[i]) // as view.set
+					w[i] = (1-alpha)*u[i] + alpha*quant(u[i], theta) // as view.set
 				}
 			})
 		}

@@ -3,8 +3,11 @@ package train
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"image/color"
+	"image/png"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -68,6 +71,18 @@ func TestTinyDatasetLearnedExactly(t *testing.T) {
 	if res.ExactTrain != 1 || res.IntAcc != 1 {
 		t.Errorf("exact %.3f, integer accuracy %.3f; want 1 and 1", res.ExactTrain, res.IntAcc)
 	}
+	// the default zero share, 75%, in every layer of the saved model
+	for k, l := range res.Model.Layers {
+		n := 0
+		for _, w := range l.W {
+			if w == 0 {
+				n++
+			}
+		}
+		if z := float64(n) / float64(len(l.W)); z < 0.745 || z != res.Zeros[k] {
+			t.Errorf("layer %d: %.4f of the weights are zero, reported %.4f; want 0.75", k+1, z, res.Zeros[k])
+		}
+	}
 	for _, p := range pairs {
 		if got := res.Model.Reply(p.Input); got != p.Response {
 			t.Errorf("Reply(%q) = %q, want %q", p.Input, got, p.Response)
@@ -104,12 +119,20 @@ func TestDeterministic(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Error("same seed, different core count: models differ")
 	}
-	if fmt.Sprint(ha) != fmt.Sprint(hb) {
+	if ja, jb := mustJSON(t, ha), mustJSON(t, hb); ja != jb {
 		t.Errorf("same seed: histories differ:\n%v\n%v", ha, hb)
 	}
 	if bytes.Equal(a, c) {
 		t.Error("different seeds gave the same model")
 	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 func TestValSplitKeepsVariantsTogether(t *testing.T) {
@@ -274,6 +297,29 @@ func TestPlotSVG(t *testing.T) {
 	for i, l := range doc.Lines {
 		if l.Points != want[i] {
 			t.Errorf("polyline %d: %q, want %q", i, l.Points, want[i])
+		}
+	}
+}
+
+// TestPlotPNG checks the PNG's size and, at points computed by hand from
+// the layout of TestPlotSVG, the colours: the integer accuracy line (drawn
+// last) at its first and last point, the white background elsewhere.
+func TestPlotPNG(t *testing.T) {
+	h := []Epoch{{Epoch: 1, Loss: 2, FloatAcc: 0.5, IntAcc: 0.4}, {Epoch: 2, Loss: 1, FloatAcc: 0.7, IntAcc: 0.7}, {Epoch: 3, Loss: 0.5, FloatAcc: 0.9, IntAcc: 0.9}}
+	img, err := png.Decode(bytes.NewReader(PlotPNG(h)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 640 || b.Dy() != 360 {
+		t.Fatalf("size %v, want 640×360", b)
+	}
+	red := color.RGBA{0xd6, 0x27, 0x28, 0xff}
+	for _, c := range []struct {
+		x, y int
+		want color.RGBA
+	}{{50, 204, red}, {580, 59, red}, {315, 117, red}, {300, 300, color.RGBA{0xff, 0xff, 0xff, 0xff}}} {
+		if got := color.RGBAModel.Convert(img.At(c.x, c.y)); got != c.want {
+			t.Errorf("pixel (%d,%d) = %v, want %v", c.x, c.y, got, c.want)
 		}
 	}
 }

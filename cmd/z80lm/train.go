@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,7 +25,7 @@ import (
 
 func init() {
 	register(&command{name: "train",
-		args:    "--data FILE|- --out MODEL [--hidden 256,192,128] [--epochs N] [--seed N] [--val FRACTION] [--report FILE.json] [--resume MODEL] [--plot FILE.svg]",
+		args:    "--data FILE|- --out MODEL [--hidden 256,192,128] [--epochs N] [--seed N] [--val FRACTION] [--report FILE.json] [--resume MODEL] [--plot FILE.svg|FILE.png] [--zeros SHARE] [--typos P]",
 		summary: "train a model (quantization-aware: it trains the Z80's integer program)",
 		run:     runTrain})
 }
@@ -42,10 +43,13 @@ func runTrain(args []string) error {
 		"sentence) are grouped and held out together")
 	report := fs.String("report", "", "write figures and per-epoch history as JSON to `FILE`")
 	resume := fs.String("resume", "", "continue training `MODEL` (same character set)")
-	plot := fs.String("plot", "", "draw loss and accuracies per epoch as SVG to `FILE`")
+	plot := fs.String("plot", "", "draw loss and accuracies per epoch to `FILE` (.svg, or .png without labels)")
 	batch := fs.Int("batch", 64, "examples per optimisation step")
 	lr := fs.Float64("lr", 0.03, "Adam step size (weights, in grid units)")
 	dropout := fs.Float64("dropout", 0.1, "leave out each query trigram of a training example with this probability (0: never)")
+	zeros := fs.Float64("zeros", 0.75, "make this `SHARE` of each layer's weights zero (0: no target); the Z80's fast kernels\n"+
+		"walk the non-zero weights, so fewer make a faster and smaller .COM")
+	typos := fs.Float64("typos", 0.5, "give the query of a training example a random typo with this `PROBABILITY` at each step (0: never)")
 	pos, err := parseFlags(c, fs, args)
 	if err != nil {
 		return err
@@ -67,14 +71,24 @@ func runTrain(args []string) error {
 		return usagef("--val %g: must be at least 0 and below 1", *val)
 	case !(*dropout >= 0 && *dropout < 1):
 		return usagef("--dropout %g: must be at least 0 and below 1", *dropout)
-	case *plot != "" && !strings.EqualFold(filepath.Ext(*plot), ".svg"):
-		return usagef("--plot %s: only .svg is supported", *plot)
+	case !(*zeros >= 0 && *zeros < 1):
+		return usagef("--zeros %g: must be at least 0 and below 1", *zeros)
+	case !(*typos >= 0 && *typos <= 1):
+		return usagef("--typos %g: must be between 0 and 1", *typos)
+	case *plot != "" && !strings.EqualFold(filepath.Ext(*plot), ".svg") && !strings.EqualFold(filepath.Ext(*plot), ".png"):
+		return usagef("--plot %s: the name must end in .svg or .png", *plot)
 	}
 	hiddenSet := false
 	fs.Visit(func(f *flag.Flag) { hiddenSet = hiddenSet || f.Name == "hidden" })
-	cfg := train.Config{Epochs: *epochs, Seed: *seed, Val: *val, Batch: *batch, LR: *lr, Dropout: *dropout}
-	if *dropout == 0 {
-		cfg.Dropout = -1 // Config's zero value means the default
+	cfg := train.Config{Epochs: *epochs, Seed: *seed, Val: *val, Batch: *batch, LR: *lr, Dropout: *dropout, Zeros: *zeros, Typos: *typos}
+	// Config's zero values mean the defaults
+	for _, f := range []struct {
+		flag float64
+		cfg  *float64
+	}{{*dropout, &cfg.Dropout}, {*zeros, &cfg.Zeros}, {*typos, &cfg.Typos}} {
+		if f.flag == 0 {
+			*f.cfg = -1
+		}
 	}
 	if cfg.Hidden, err = parseWidths(*hidden); err != nil {
 		return usagef("--hidden %s: %v", *hidden, err)
@@ -139,6 +153,10 @@ func runTrain(args []string) error {
 	if res.ExactVal != nil {
 		fmt.Printf(", held out %.2f%% of %d pairs", 100**res.ExactVal, res.ValPairs)
 	}
+	fmt.Printf("\nzero weights per layer:")
+	for _, z := range res.Zeros {
+		fmt.Printf(" %.1f%%", 100*z)
+	}
 	fmt.Printf("\ntime %.1f s\n", res.Seconds)
 
 	queries, replies := make([]string, len(pairs)), make([]string, len(pairs))
@@ -164,7 +182,11 @@ func runTrain(args []string) error {
 		}
 	}
 	if *plot != "" {
-		if err := writeAtomic(*plot, train.PlotSVG(res.History)); err != nil {
+		img := train.PlotSVG(res.History)
+		if strings.EqualFold(filepath.Ext(*plot), ".png") {
+			img = train.PlotPNG(res.History)
+		}
+		if err := writeAtomic(*plot, img); err != nil {
 			return err
 		}
 	}
@@ -203,6 +225,7 @@ type trainReport struct {
 	ExactVal    *float64      `json:"exact_val"`
 	Seconds     float64       `json:"seconds"`
 	Params      int           `json:"params"`
+	Zeros       []float64     `json:"zeros"`
 	Epochs      int           `json:"epochs"`
 	BestEpoch   int           `json:"best_epoch"`
 	TrainPairs  int           `json:"train_pairs"`
@@ -221,7 +244,7 @@ type milestone struct {
 
 func writeReport(path string, res *train.Result) error {
 	r := trainReport{FloatAcc: res.FloatAcc, IntAcc: res.IntAcc, ExactTrain: res.ExactTrain, ExactVal: res.ExactVal,
-		Seconds: res.Seconds, Params: res.Params, Epochs: len(res.History), BestEpoch: res.BestEpoch,
+		Seconds: res.Seconds, Params: res.Params, Zeros: res.Zeros, Epochs: len(res.History), BestEpoch: res.BestEpoch,
 		TrainPairs: res.TrainPairs, ValPairs: res.ValPairs, Examples: res.Examples, Inputs: res.Inputs,
 		SecondsTo: []milestone{}, Interrupted: res.Interrupted, History: res.History}
 	for _, a := range []float64{0.8, 0.85, 0.875, 0.9, 0.95} {
@@ -277,7 +300,11 @@ func (p *progress) update(s train.Progress) {
 	}
 	if !p.tty {
 		if s.EpochDone {
-			fmt.Fprintf(p.w, "epoch %d/%d loss %.4f%s wraps %d %.1fs\n", s.Epoch, s.Epochs, s.Loss, acc, s.Last.Wraps, s.Elapsed.Seconds())
+			val := ""
+			if s.Last.ExactVal != nil {
+				val = fmt.Sprintf(" val %.1f%%", 100**s.Last.ExactVal)
+			}
+			fmt.Fprintf(p.w, "epoch %d/%d loss %.4f%s%s zeros %.1f%% wraps %d %.1fs\n", s.Epoch, s.Epochs, s.Loss, acc, val, 100*slices.Min(s.Last.Zeros), s.Last.Wraps, s.Elapsed.Seconds())
 		}
 		return
 	}
