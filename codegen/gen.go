@@ -165,11 +165,16 @@ func (g *generator) code() {
 			g.setacc(k)
 			g.columnsCall("", k, list, count, prev, acc)
 		}
-		g.f("        ld h,%s\n        ld b,%d\n", acc, l.Out&255)
 		if k < n-1 {
-			g.f("        ld de,nz%d*256\n        call fin_relu%d\n", k+1, l.Shift)
+			odd := ""
+			if l.Out%2 == 1 {
+				odd = "_o"
+			}
+			g.f("        ld h,%s\n        ld b,%d                ; pairs of outputs\n", acc, (l.Out+1)/2)
+			g.f("        ld de,nz%d*256\n        call fin_relu%d%s\n", k+1, l.Shift, odd)
 			g.f("        ld hl,nz%dc\n        ld a,%s\n        call nzcount\n", k+1, acc)
 		} else {
+			g.f("        ld h,%s\n        ld b,%d\n", acc, l.Out&255)
 			if g.oneList(k) {
 				g.f("        call fin_lastm%d\n", l.Shift)
 			} else {
@@ -214,39 +219,48 @@ func (g *generator) finalisers() {
 		s := l.Shift
 		if k < n-1 && !done[fmt.Sprint("r", s)] {
 			done[fmt.Sprint("r", s)] = true
-			g.f(`; fin_relu%[1]d: out = max(acc >> %[1]d, 0) in place for B entries (0 = 256)
-; of the table at page H; lists the non-zero outputs from DE (page
-; aligned) and leaves E = their number mod 256. A negative entry is left
-; as it is: the next layer reads only the listed outputs (and nzcount
-; tells a negative entry from a listed one by its sign).
-; Per entry: 38 T when negative, %[2]d T when positive.
-fin_relu%[1]d:
-        ld l,0
-        inc h                   ; walk the high bytes
-fr%[1]d_lp: ld a,(hl)               ;  7 high byte
-        or a                    ;  4
-        jp m,fr%[1]d_next          ; 10 negative: ReLU gives 0
-        ld c,a                  ;  4
-        dec h                   ;  4
-        ld a,(hl)               ;  7 CA = acc
-`, s, 97+12*int(s))
+			var body strings.Builder
 			for range s {
-				g.f("        srl c                   ;  8 positive: a logical shift is the floor\n        rra                     ;  4\n")
+				body.WriteString("        srl c                   ;  8 positive: a logical shift is the floor\n        rra                     ;  4\n")
 			}
-			g.f(`        ld (hl),a               ;  7
+			body.WriteString(`        ld (hl),a               ;  7
         inc h                   ;  4
         ld (hl),c               ;  7
         or c                    ;  4
-        jr z,fr%[1]d_next          ; 12/7
+        jr z,fr%[1]d_n%[2]d          ; 12/7
         ld a,l                  ;  4
         ld (de),a               ;  7 list it
         inc e                   ;  4
-fr%[1]d_next:
-        inc l                   ;  4
-        djnz fr%[1]d_lp            ; 13
-        ret
-
-`, s)
+`)
+			entry := func(half int) {
+				g.f(`        ld a,(hl)               ;  7 high byte
+        or a                    ;  4
+        jp m,fr%[1]d_n%[2]d          ; 10 negative: ReLU gives 0
+        ld c,a                  ;  4
+        dec h                   ;  4
+        ld a,(hl)               ;  7 CA = acc
+`+body.String()+"fr%[1]d_n%[2]d:\n        inc l                   ;  4\n", s, half)
+			}
+			g.f(`; fin_relu%[1]d: out = max(acc >> %[1]d, 0) in place for the outputs of the
+; table at page H, two a turn: B = pairs (fin_relu%[1]d_o for an odd number
+; of outputs: B = (outputs+1)/2); lists the non-zero outputs from DE (page
+; aligned) and leaves E = their number mod 256. A negative entry is left
+; as it is: the next layer reads only the listed outputs (and nzcount
+; tells a negative entry from a listed one by its sign).
+; Per entry: 31.5 T when negative, %[2]d T when positive.
+fin_relu%[1]d_o:
+        ld l,0
+        inc h                   ; walk the high bytes
+        jr fr%[1]d_h2
+fin_relu%[1]d:
+        ld l,0
+        inc h                   ; walk the high bytes
+fr%[1]d_lp:
+`, s, 90+12*int(s))
+			entry(1)
+			g.f("fr%d_h2:\n", s)
+			entry(2)
+			g.f("        djnz fr%d_lp             ; 13\n        ret\n\n", s)
 		}
 		if k == n-1 && g.oneList(k) {
 			g.f(`; fin_lastm%[1]d: out = (acc - the -1 sum at 128+row) >> %[1]d (arithmetic)
