@@ -74,7 +74,10 @@ func (g *generator) dataSize() int {
 		n += len(spaceGrams())
 	}
 	for k, l := range g.m.Layers {
-		n += 2 * l.Out
+		n += l.Out
+		if !g.shortBias(k) {
+			n += l.Out
+		}
 		if g.kernels[k] == Scatter {
 			n += scatterSize(&l, g.oneList(k)) - 512
 		} else {
@@ -114,6 +117,9 @@ func (g *generator) code() {
 		g.f("        call mk_m32\n")
 	}
 	for k, l := range m.Layers {
+		if g.shortBias(k) {
+			g.f("        ld hl,b%d\n        ld de,bh%d\n        ld b,%d\n        call sext               ; the biases' high bytes\n", k+1, k+1, l.Out&255)
+		}
 		switch {
 		case g.oneList(k):
 			g.f("        ld hl,cols%d\n        ld d,ptr%d\n        ld b,%d\n        call build_ptrs1\n", k+1, k+1, l.In&255)
@@ -131,7 +137,7 @@ func (g *generator) code() {
 	g.f("; fwd_reset: once per reply.\nfwd_reset:\n")
 	g.f("        ; the query half of layer 1 stays fixed for the whole reply:\n")
 	g.f("        ; qacc = bias + the query buckets' columns\n")
-	g.f("        ld hl,b1\n        ld de,qacc*256\n        ld bc,%d\n        call setacc\n", m.Layers[0].Out)
+	g.setacc(0, "qacc")
 	g.columnsCall("q", 0, "qlist", "qcount", "xpage", "qacc")
 	g.f("        ret\n\n")
 
@@ -157,12 +163,12 @@ func (g *generator) code() {
 			g.f("        ld de,acc1*256\n        ld bc,%d\n        call cppair\n", l.Out)
 			g.columnsCall("c", 0, "clist", "ccount", "xpage", acc)
 		case g.oneList(k):
-			g.setacc(k)
+			g.setacc(k, fmt.Sprintf("acc%d", k+1))
 			g.f("        ld hl,sc_next           ; one list a column\n        ld d,h\n        ld e,l\n        call sc_mode\n")
 			g.columnsCall("", k, list, count, prev, acc)
 			g.f("        ld hl,ap_done\n        ld de,sc_wn\n        call sc_mode\n")
 		default:
-			g.setacc(k)
+			g.setacc(k, fmt.Sprintf("acc%d", k+1))
 			g.columnsCall("", k, list, count, prev, acc)
 		}
 		if k < n-1 {
@@ -186,9 +192,27 @@ func (g *generator) code() {
 	g.finalisers()
 }
 
-func (g *generator) setacc(k int) {
-	g.f("        ld hl,b%d                ; acc = bias\n        ld de,acc%d*256\n        ld bc,%d\n        call setacc\n",
-		k+1, k+1, g.m.Layers[k].Out)
+// setacc writes code that sets the accumulator at page acc to layer k's
+// biases.
+func (g *generator) setacc(k int, acc string) {
+	out := g.m.Layers[k].Out
+	if !g.shortBias(k) {
+		g.f("        ld hl,b%d                ; acc = bias\n        ld de,%s*256\n        ld bc,%d\n        call setacc\n", k+1, acc, out)
+		return
+	}
+	g.f("        ld hl,b%d                ; acc = bias: low bytes\n        ld de,%s*256\n        ld bc,%d\n        call ldir16\n", k+1, acc, out)
+	g.f("        ld hl,bh%d               ; high bytes\n        ld de,%s*256+256\n        ld bc,%d\n        call ldir16\n", k+1, acc, out)
+}
+
+// shortBias says whether layer k's biases all fit a signed byte: then the
+// file holds only their low bytes, and fwd_init makes the high bytes.
+func (g *generator) shortBias(k int) bool {
+	for _, b := range g.m.Layers[k].B {
+		if b < -128 || b > 127 {
+			return false
+		}
+	}
+	return true
 }
 
 // columnsCall adds the columns of layer k's inputs in list (count in the
@@ -325,14 +349,19 @@ fl%[1]d_lp: inc h
 func (g *generator) data() {
 	for k, l := range g.m.Layers {
 		g.f("; layer %d: %d -> %d, shift %d\n", k+1, l.In, l.Out, l.Shift)
-		g.f("b%d:                             ; biases: low bytes, then high bytes\n", k+1)
 		lo := make([]byte, l.Out)
 		hi := make([]byte, l.Out)
 		for o, b := range l.B {
 			lo[o], hi[o] = byte(b), byte(uint16(b)>>8)
 		}
-		g.db(lo)
-		g.db(hi)
+		if g.shortBias(k) {
+			g.f("b%d:                             ; biases: low bytes (fwd_init makes the high bytes)\n", k+1)
+			g.db(lo)
+		} else {
+			g.f("b%d:                             ; biases: low bytes, then high bytes\n", k+1)
+			g.db(lo)
+			g.db(hi)
+		}
 		if g.oneList(k) {
 			g.f("cols%d:                          ; per input: n, rows of +1, 128+rows of -1 (-2 twice)\n", k+1)
 			g.f("                                ; (n rotated right twice, see rowWalk)\n")
@@ -434,6 +463,11 @@ func (g *generator) bss(end int) int {
 	alloc("window", 8, " ; the last 8 reply characters, lower case")
 	for _, c := range lists {
 		alloc(c, 2, "")
+	}
+	for k, l := range m.Layers {
+		if g.shortBias(k) {
+			alloc(fmt.Sprintf("bh%d", k+1), l.Out, fmt.Sprintf(" ; high bytes of layer %d's biases", k+1))
+		}
 	}
 	for _, v := range []struct {
 		name string

@@ -105,6 +105,17 @@ aw_hi:  adc a,0                 ; (patched) high byte of x
         djnz add_w
         ret
 
+; sext: the B bytes at DE (0 = 256) = the sign of the bytes at HL: the
+; high bytes of biases that fit a byte.
+sext:   ld a,(hl)
+        inc hl
+        rla
+        sbc a,a
+        ld (de),a
+        inc de
+        djnz sext
+        ret
+
 ; build_ptrs: fill the column pointer table of a scatter layer.
 ; in: HL -> first column, D = table low page, B = columns (0 = 256)
 build_ptrs:
