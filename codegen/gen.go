@@ -155,7 +155,11 @@ func (g *generator) code() {
 			g.f("l1_t:   add a,spc\n        ld h,a\n        ld l,0\n        ld de,l1cnt*256\n        ld bc,256\n        call ldir16\n")
 			g.f("        ld hl,(ccount)          ; count the other context n-grams\n        ld a,h\n        or l\n        jr z,l1_none\n")
 			g.f("        ld b,l\n        ld hl,clist*256\n        call cscatter\nl1_none:\n")
-			g.f("        ld b,%d\n        ld ix,nz1*256\n        call fin_ctx\n", l.Out&255)
+			odd := ""
+			if l.Out%2 == 1 {
+				odd = "_o"
+			}
+			g.f("        ld b,%d                 ; pairs of outputs\n        ld ix,nz1*256\n        call fin_ctx%s\n", (l.Out+1)/2, odd)
 			g.f("        push ix\n        pop hl\n        ld de,nz1*256\n        or a\n        sbc hl,de\n        ld (nz1c),hl\n")
 			continue
 		case k == 0:
@@ -284,7 +288,7 @@ fr%[1]d_lp:
 			entry(1)
 			g.f("fr%d_h2:\n", s)
 			entry(2)
-			g.f("        djnz fr%d_lp             ; 13\n        ret\n\n", s)
+			g.f("%s        ret\n\n", loopEnd(fmt.Sprintf("fr%d_lp", s), s <= 12))
 		}
 		if k == n-1 && g.oneList(k) {
 			g.f(`; fin_lastm%[1]d: out = (acc - the -1 sum at 128+row) >> %[1]d (arithmetic)

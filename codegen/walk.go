@@ -355,22 +355,20 @@ ms_g:   ld a,(hl)
 // max((qacc[o] + 32*cnt[o]) >> s, 0) into acc1, the non-zero outputs listed
 // at IX. B = outputs (0 = 256). Only the listed outputs are stored (the
 // next layer reads no others). Most outputs are negative, and most of those are seen to be from
-// qacc's high byte and cnt alone (page m32+2, see mk_m32): 59 T each; the
-// others cost 131 T when negative.
+// qacc's high byte and cnt alone (page m32+2, see mk_m32): 52.5 T each; the
+// others cost 124.5 T when negative (two outputs a turn).
 func finCtx(s uint) string {
 	var sh strings.Builder
 	for range s {
 		sh.WriteString("        srl a                   ;  8 positive: a logical shift is the floor\n        rr c                    ;  8\n")
 	}
-	return `fin_ctx:
-        ld l,0
-        ld d,m32+2
-fc_lp:  ld h,qacc+1             ;  7 (pages: qacc low and high, l1cnt,
+	entry := func(n int) string {
+		return strings.ReplaceAll(`        ld h,qacc+1             ;  7 (pages: qacc low and high, l1cnt,
         ld e,(hl)               ;  7  acc1 low and high in a row)
         ld a,(de)               ;  7 A = t(qacc's high byte)
         inc h                   ;  4
         add a,(hl)              ;  7 + cnt[o]
-        jp m,fc_next            ; 10 negative: so is acc, out[o] stays 0
+        jp m,fc_nN              ; 10 negative: so is acc, out[o] is 0
         ld e,(hl)               ;  7 E = cnt[o]
         dec d
         dec d                   ;  8 m32
@@ -387,21 +385,40 @@ fc_lp:  ld h,qacc+1             ;  7 (pages: qacc low and high, l1cnt,
         inc h
         inc h                   ;  8 acc1
         or a                    ;  4
-        jp m,fc_next            ; 10 negative: out[o] stays 0
-` + sh.String() + `        ld (hl),c
+        jp m,fc_nN              ; 10 negative: out[o] is 0
+`+sh.String()+`        ld (hl),c
         inc h
         ld (hl),a
         or c
-        jr z,fc_next
+        jr z,fc_nN
         ld (ix+0),l             ; non-zero: list it
         inc ix
-fc_next:
-        inc l                   ;  4
-        djnz fc_lp              ; 13
-        ret
+fc_nN:  inc l                   ;  4
+`, "N", fmt.Sprint(n))
+	}
+	return `; fin_ctx: two outputs a turn, B = pairs (fin_ctx_o for an odd number of
+; outputs: B = (outputs+1)/2).
+fin_ctx_o:
+        ld l,0
+        ld d,m32+2
+        jr fc_h2
+fin_ctx:
+        ld l,0
+        ld d,m32+2
+fc_lp:
+` + entry(1) + "fc_h2:\n" + entry(2) + loopEnd("fc_lp", s <= 4) + `        ret
 
 `
+}
 
+// loopEnd closes a loop on B: DJNZ when the loop is short enough for it
+// (about 40+4*shift bytes an output for fin_ctx, 18+3*shift for fin_relu,
+// two outputs a turn), else DEC B and JP NZ.
+func loopEnd(label string, short bool) string {
+	if short {
+		return fmt.Sprintf("        djnz %-19s ; 13\n", label)
+	}
+	return fmt.Sprintf("        dec b                   ;  4\n        jp nz,%-18s ; 10\n", label)
 }
 
 // scMode is sc_mode, which sets where scatter goes after a column's +1
