@@ -10,10 +10,12 @@ import (
 // sc_leave in kernels.asm), and there is no CALL or PUSH until SP is back.
 // The list of inputs and its count live in HL' and B'.
 
-// rowWalk returns the code that applies op to the rows at SP (H = the
-// table's page; E = their number n as a list header stores it, rotated
-// right twice: groups of four in bits 5-0, the rest in bits 7-6), four
-// rows a turn; op works on the row in L. A non-empty
+// rowWalk returns the code that applies op to a list of rows (H = the
+// table's page), four rows a turn. The caller has popped the list's
+// header and first row into DE: E = the number n of rows as a list header
+// stores it, rotated right twice (groups of four in bits 5-0, the rest in
+// bits 7-6), D = the first row (if n > 0), SP -> the byte after it; so an
+// odd n enters the loop with its first row in D, an even n steps SP back; op works on the row in L. A non-empty
 // fix names the flag condition on which op's result needs fixing up out of
 // line with fix (an instruction on (HL) of the high page) — the carry of a
 // 16-bit add. empty adds a test for B = 0. The code ends at p_done.
@@ -70,6 +72,7 @@ func rowWalk(p string, op []string, cond, fix string, empty bool) string {
 	w("", "ld b,a", " 4 B = groups of four rows")
 	w("", "xor e", " 4 A = rows beyond them, in bits 7-6")
 	w("", "jp nz,"+p+"_part", "10")
+	w("", "dec sp", " 6 whole groups only: back to the first row")
 	if empty {
 		w("", "or b", "")
 		jpDone("z,")
@@ -85,14 +88,10 @@ func rowWalk(p string, op []string, cond, fix string, empty bool) string {
 	}
 	w(p+"_part", "inc b", "the rows beyond whole groups of four first")
 	w("", "add a,a", "40h (one): NC; 80h (two): C, Z; C0h (three): C, NZ")
-	w("", "jr nc,"+p+"_one", "")
-	w("", "jp z,"+p+"_r2", "two: one whole POP")
-	w("", "dec sp", "three: step back a byte so that POP")
-	w("", "pop de", "puts the first row in D")
-	w("", "jp "+p+"_r1", "")
-	w(p+"_one", "dec sp", "")
-	w("", "pop de", "")
-	w("", "jp "+p+"_r3", "")
+	w("", "jp nc,"+p+"_r3", "one: D holds it")
+	w("", "jp nz,"+p+"_r1", "three: D holds the first")
+	w("", "dec sp", "two: back to the first row")
+	w("", "jp "+p+"_r2", "")
 	w(p+"_done", "", "")
 	return b.String()
 }
@@ -139,15 +138,13 @@ sc_xp:  ld h,0                  ;  7 (patched) x
         ex de,hl                ;  4 HL -> column i
         or a                    ;  4
         jp nz,sc_wide           ; 10
-        ld e,(hl)               ;  7 0 < x < 256: +x adds C with a carry
-        inc hl                  ;  6 into the high byte
-        ld sp,hl                ;  6 SP -> the +1 rows
+        ld sp,hl                ;  6 0 < x < 256: +x adds C with a carry
+        pop de                  ; 10 into the high byte; E = n_plus, D = its first row
 sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
-` + apLoop + `        dec sp
-        pop af                  ; A = n_minus, SP -> the -1 rows
+` + apLoop + `        pop de                  ; E = n_minus, D = its first row
+        ld a,e
         or a
         jp z,sc_next
-        ld e,a
         xor a
         sub c
         ld c,a                  ; -x adds C = low byte of -x and a borrow
@@ -236,15 +233,13 @@ cs_col: ld a,(hl)               ; A = input index i
         add a,c
         ld c,a                  ; C = count: walk the column C times
 cs_rep: ld hl,(cs_colp)
-        ld e,(hl)               ; n_plus
-        inc hl
         ld sp,hl
+        pop de                  ; E = n_plus, D = its first row
 cs_pg:  ld h,l1cnt              ; (patched by mk_spc at start-up)
-` + ciLoop + `        dec sp
-        pop af                  ; A = n_minus
+` + ciLoop + `        pop de                  ; E = n_minus, D = its first row
+        ld a,e
         or a
         jp z,cs_end
-        ld e,a
 ` + cdLoop + `cs_end: dec c
         jp nz,cs_rep
         exx
