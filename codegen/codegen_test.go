@@ -606,3 +606,68 @@ func TestRejectTable(t *testing.T) {
 		t.Errorf("the table rejects only %d of %d (h, cnt) pairs", rejects, 256*64)
 	}
 }
+
+// TestQueryCounts covers fin_ctxq, layer 1 with its query half counted in
+// bytes (qCounts: biases within -31..31): odd and even widths, shifts that
+// take either loop end, -2 weights dense enough that the count k falls
+// below -128 (the 8-bit sum overflows), and biases of both signs for k = 0.
+// Every step's activations are compared with lm.Runner's.
+func TestQueryCounts(t *testing.T) {
+	for i, c := range []struct {
+		hidden []int
+		shift  uint
+		minus2 float64 // share of layer 1's weights that are -2
+	}{
+		{[]int{7, 12}, 2, 0.9},
+		{[]int{8}, 0, 0.5},
+		{[]int{33, 5}, 7, 0.2},
+	} {
+		t.Run(fmt.Sprint(c.hidden, c.shift), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(uint64(i), 11))
+			m := randomModel(rng, c.hidden, 9, 0.6, 100)
+			l := &m.Layers[0]
+			l.Shift = c.shift
+			for o := range l.B {
+				l.B[o] = int16(rng.IntN(63) - 31)
+			}
+			for j := range l.W {
+				if rng.Float64() < c.minus2 {
+					l.W[j] = -2
+				}
+			}
+			p, err := Build(m, Options{Kernel: Scatter})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := p.Symbols["fin_ctxq"]; !ok {
+				t.Fatal("layer 1 does not count its query half (no fin_ctxq)")
+			}
+			qs := randomQueries(rng, 8)
+			qs = append(qs, strings.Repeat("ab", 40), strings.Repeat("zzz ", 20))
+			if i == 0 { // the first step's k must go below -128 somewhere
+				low := 0
+				r := lm.NewRunner(m)
+				for _, q := range qs {
+					r.Start(prepare(q))
+					for o := 0; o < l.Out; o++ {
+						k := 0
+						for j := 0; j < l.In; j++ {
+							k += int(l.W[o*l.In+j]) * int(r.X[j]) / lm.InputScale
+						}
+						low = min(low, k)
+					}
+				}
+				if low >= -128 {
+					t.Fatalf("lowest k %d: the overflow case is not reached", low)
+				}
+			}
+			replies, steps := checkActs(t, m, p, qs)
+			for j, q := range qs {
+				if want := reference(m, q); replies[j] != want {
+					t.Errorf("%q: Z80 %q, reference %q", q, replies[j], want)
+				}
+			}
+			t.Logf("%d steps compared", steps)
+		})
+	}
+}

@@ -50,7 +50,11 @@ func (g *generator) source(bss int, sizing bool) []byte {
 	g.b.WriteString(scatterKernel())
 	if g.ctxCounts() {
 		g.b.WriteString(ctxKernel())
-		g.b.WriteString(finCtx(m.Layers[0].Shift))
+		if g.qCounts() {
+			g.b.WriteString(finCtxQ(m.Layers[0].Shift))
+		} else {
+			g.b.WriteString(finCtx(m.Layers[0].Shift))
+		}
 	}
 	g.f("\n; ---- model: code ----\n\n")
 	g.code()
@@ -90,6 +94,23 @@ func (g *generator) dataSize() int {
 // ctxCounts says whether layer 1 counts its context half in bytes (see
 // ctxKernel): with the fast kernel, when it is not the last layer.
 func (g *generator) ctxCounts() bool { return g.kernels[0] == Scatter && len(g.m.Layers) > 1 }
+
+// qCounts says whether layer 1 also counts its query half in bytes (once
+// per reply, in page qcnt) instead of summing it into qacc: when it counts
+// its context half and its biases b are small (|b| < 32), for then the
+// sign of b + 32*k, k = query count + context count, is the sign of k
+// unless k = 0, and |b + 32*k| stays far from wrapping (see finCtxQ).
+func (g *generator) qCounts() bool {
+	if !g.ctxCounts() {
+		return false
+	}
+	for _, b := range g.m.Layers[0].B {
+		if b <= -32 || b >= 32 {
+			return false
+		}
+	}
+	return true
+}
 
 // oneList says whether layer k keeps one list a column (see columnOne):
 // the last layer, with the fast kernel, when it is not also the first.
@@ -132,14 +153,26 @@ func (g *generator) code() {
 	if g.ctxCounts() {
 		g.f("        call mk_spc\n")
 	}
+	if g.qCounts() {
+		g.f("        ld hl,b1                ; layer 1's biases in pages b1p, b1p+1 (see fin_ctxq)\n        ld de,b1p*256\n        ld bc,%d\n        ldir\n", m.Layers[0].Out)
+		g.f("        ld hl,bh1\n        ld de,b1p*256+256\n        ld bc,%d\n        ldir\n", m.Layers[0].Out)
+	}
 	g.f("        ret\n\n")
 
 	g.f("; fwd_reset: once per reply.\nfwd_reset:\n")
 	g.f("        ; the query half of layer 1 stays fixed for the whole reply:\n")
-	g.f("        ; qacc = bias + the query buckets' columns\n")
-	g.setacc(0, "qacc")
-	g.columnsCall("q", 0, "qlist", "qcount", "xpage", "qacc")
-	g.f("        ret\n\n")
+	if g.qCounts() {
+		g.f("        ; qcnt = the query buckets' counts times their columns\n")
+		g.f("        ld hl,(spc+8)*256       ; an all-zero page\n        ld de,qcnt*256\n        ld bc,256\n        call ldir16\n")
+		g.f("        ld hl,(qcount)\n        ld a,h\n        or l\n        ret z\n        ld b,l\n")
+		g.f("        ld a,qcnt\n        ld (cs_pg+1),a\n        ld hl,qlist*256\n        call cscatter\n")
+		g.f("        ld a,l1cnt\n        ld (cs_pg+1),a\n        ret\n\n")
+	} else {
+		g.f("        ; qacc = bias + the query buckets' columns\n")
+		g.setacc(0, "qacc")
+		g.columnsCall("q", 0, "qlist", "qcount", "xpage", "qacc")
+		g.f("        ret\n\n")
+	}
 
 	g.f("; fwd_step: one forward pass over x; the logits end in page logpage.\nfwd_step:\n")
 	for k, l := range m.Layers {
@@ -159,7 +192,11 @@ func (g *generator) code() {
 			if l.Out%2 == 1 {
 				odd = "_o"
 			}
-			g.f("        ld b,%d                 ; pairs of outputs\n        ld ix,nz1*256\n        call fin_ctx%s\n", (l.Out+1)/2, odd)
+			fin := "fin_ctx"
+			if g.qCounts() {
+				fin = "fin_ctxq"
+			}
+			g.f("        ld b,%d                 ; pairs of outputs\n        ld ix,nz1*256\n        call %s%s\n", (l.Out+1)/2, fin, odd)
 			g.f("        push ix\n        pop hl\n        ld de,nz1*256\n        or a\n        sbc hl,de\n        ld (nz1c),hl\n")
 			continue
 		case k == 0:
@@ -428,11 +465,19 @@ func (g *generator) bss(end int) int {
 		eq("m32", page, "             ; 32*c for a signed byte c, then the reject table (mk_m32)")
 		page += 3
 	}
-	eq("qacc", page, "             ; layer 1 with only the query half")
-	page += 2
-	if g.ctxCounts() {
-		eq("l1cnt", page, "             ; layer 1 context counts (after qacc, before acc1: fin_ctx)")
-		page++
+	switch {
+	case g.qCounts():
+		eq("l1cnt", page, "             ; layer 1 context counts, query counts, biases, then acc1 (fin_ctxq)")
+		eq("qcnt", page+1, "")
+		eq("b1p", page+2, "")
+		page += 4
+	case g.ctxCounts():
+		eq("qacc", page, "             ; layer 1 with only the query half")
+		eq("l1cnt", page+2, "             ; layer 1 context counts (after qacc, before acc1: fin_ctx)")
+		page += 3
+	default:
+		eq("qacc", page, "             ; layer 1 with only the query half")
+		page += 2
 	}
 	for k := range m.Layers {
 		eq(fmt.Sprintf("acc%d", k+1), page, fmt.Sprintf("             ; layer %d accumulator and output", k+1))

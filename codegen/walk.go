@@ -406,6 +406,62 @@ fc_lp:
 `
 }
 
+// finCtxQ is fin_ctx when layer 1 counts its query half too (see
+// qCounts): out[o] = max((b[o] + 32*k) >> s, 0) with k = cnt[o] + qcnt[o]
+// (|k| <= 162: 60 query trigrams and 21 context n-grams, weights -2..1;
+// an 8-bit sum below -128 overflows, and is negative). As |b| < 32, k < 0
+// means a negative sum: 55.5 T. Pages l1cnt, qcnt, b1p (low, high bytes of
+// the biases) and acc1 (low, high) in a row; B = pairs of outputs.
+func finCtxQ(s uint) string {
+	var sh strings.Builder
+	for range s {
+		sh.WriteString("        srl a                   ;  8 positive: a logical shift is the floor\n        rr c                    ;  8\n")
+	}
+	entry := func(n int) string {
+		return strings.ReplaceAll(`        ld h,l1cnt              ;  7
+        ld a,(hl)               ;  7 cnt[o]
+        inc h                   ;  4
+        add a,(hl)              ;  7 k = cnt[o] + qcnt[o]
+        jp pe,fq_nN             ; 10 below -128
+        jp m,fq_nN              ; 10 negative: out[o] is 0
+        ld e,a                  ;  4
+        ld a,(de)               ;  7 low byte of 32*k
+        inc h                   ;  4
+        add a,(hl)              ;  7 + the bias's
+        ld c,a                  ;  4
+        inc d                   ;  4
+        ld a,(de)               ;  7 high byte of 32*k
+        inc h                   ;  4
+        adc a,(hl)              ;  7 AC = b + 32*k
+        dec d                   ;  4
+        inc h                   ;  4 acc1
+        or a                    ;  4
+        jp m,fq_nN              ; 10 k = 0, b < 0: out[o] is 0
+`+sh.String()+`        ld (hl),c
+        inc h
+        ld (hl),a
+        or c
+        jr z,fq_nN
+        ld (ix+0),l             ; non-zero: list it
+        inc ix
+fq_nN:  inc l                   ;  4
+`, "N", fmt.Sprint(n))
+	}
+	return `; fin_ctxq: two outputs a turn, B = pairs (fin_ctxq_o for an odd number
+; of outputs: B = (outputs+1)/2).
+fin_ctxq_o:
+        ld l,0
+        ld d,m32
+        jr fq_h2
+fin_ctxq:
+        ld l,0
+        ld d,m32
+fq_lp:
+` + entry(1) + "fq_h2:\n" + entry(2) + loopEnd("fq_lp", s <= 4) + `        ret
+
+`
+}
+
 // loopEnd closes a loop on B: DJNZ when the loop is short enough for it
 // (about 40+4*shift bytes an output for fin_ctx, 18+3*shift for fin_relu,
 // two outputs a turn), else DEC B and JP NZ.
