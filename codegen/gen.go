@@ -49,9 +49,13 @@ func (g *generator) source(bss int, sizing bool) []byte {
 	}
 	g.b.WriteString(scatterKernel())
 	if g.ctxCounts() {
-		g.b.WriteString(ctxKernel())
+		f := 5
 		if g.qCounts() {
-			g.b.WriteString(finCtxQ(m.Layers[0].Shift))
+			f -= int(m.Layers[0].Shift)
+		}
+		g.b.WriteString(ctxKernel(f))
+		if g.qCounts() {
+			g.b.WriteString(finCtxQ())
 		} else {
 			g.b.WriteString(finCtx(m.Layers[0].Shift))
 		}
@@ -97,11 +101,12 @@ func (g *generator) ctxCounts() bool { return g.kernels[0] == Scatter && len(g.m
 
 // qCounts says whether layer 1 also counts its query half in bytes (once
 // per reply, in page qcnt) instead of summing it into qacc: when it counts
-// its context half and its biases b are small (|b| < 32), for then the
-// sign of b + 32*k, k = query count + context count, is the sign of k
-// unless k = 0, and |b + 32*k| stays far from wrapping (see finCtxQ).
+// its context half, its shift s is at most 5 and its biases b are small
+// (|b| < 32), for then the sign of b + 32*k, k = query count + context
+// count, is the sign of k unless k = 0, |b + 32*k| stays far from
+// wrapping, and (b + 32*k) >> s = (k << 5-s) + (b >> s) (see finCtxQ).
 func (g *generator) qCounts() bool {
-	if !g.ctxCounts() {
+	if !g.ctxCounts() || g.m.Layers[0].Shift > 5 {
 		return false
 	}
 	for _, b := range g.m.Layers[0].B {
@@ -154,8 +159,11 @@ func (g *generator) code() {
 		g.f("        call mk_spc\n")
 	}
 	if g.qCounts() {
-		g.f("        ld hl,b1                ; layer 1's biases in pages b1p, b1p+1 (see fin_ctxq)\n        ld de,b1p*256\n        ld bc,%d\n        ldir\n", m.Layers[0].Out)
-		g.f("        ld hl,bh1\n        ld de,b1p*256+256\n        ld bc,%d\n        ldir\n", m.Layers[0].Out)
+		g.f("        ld hl,b1                ; b >> s for layer 1's biases b in pages b1p, b1p+1 (see fin_ctxq)\n        ld de,b1p*256\n        ld b,%d\nfi_b1:  ld a,(hl)\n", m.Layers[0].Out&255)
+		for range m.Layers[0].Shift {
+			g.f("        sra a\n")
+		}
+		g.f("        ld (de),a\n        inc d\n        rla\n        sbc a,a\n        ld (de),a\n        dec d\n        inc hl\n        inc e\n        djnz fi_b1\n")
 	}
 	g.f("        ret\n\n")
 

@@ -195,8 +195,18 @@ sc_w1:  call add_w
 // count. The counts are bytes (|cnt| <= 2*21) and INC (HL) needs no carry,
 // so a row costs about 23 T instead of 37+; fin_ctx folds 32*cnt into the
 // query half. Before it runs, fwd_step fills cnt with the precomputed
-// counts of the n-grams that lie wholly in the padding (mk_spc).
-func ctxKernel() string {
+// counts of the n-grams that lie wholly in the padding (mk_spc). The
+// table at page m32 holds c << f for a signed byte c (f = 5: 32*c for
+// fin_ctx; 5-s for fin_ctxq, see finCtxQ).
+func ctxKernel(f int) string {
+	var lo, hi strings.Builder
+	for range f {
+		lo.WriteString("        rlca\n")
+	}
+	fmt.Fprintf(&lo, "        and %03Xh                ; low byte: c << %d\n", 0xFF<<f&0xFF, f)
+	for range 8 - f {
+		hi.WriteString("        sra a\n")
+	}
 	ciLoop := rowWalk("ci", []string{"inc (hl)                ; 11"}, "", "", true)
 	cdLoop := rowWalk("cd", []string{"dec (hl)                ; 11"}, "", "", false)
 	return `; cscatter: cnt[row] += count * W[row,i] for the context inputs listed
@@ -247,21 +257,15 @@ cs_pg:  ld h,l1cnt              ; (patched by mk_spc at start-up)
         jp nz,cs_col
         jp sc_leave
 
-; mk_m32: the table of 32*c for a signed byte c: low bytes in page m32,
-; high bytes in the next; the reject table of fin_ctx in the page after.
-; Also the count page of step 8 on (no all-space n-grams) starts at zero.
+; mk_m32: the table of c << f for a signed byte c: low bytes in page m32,
+; high bytes in the next (the high byte: c >> 8-f, arithmetic); the reject
+; table of fin_ctx in the page after. Also the count page of step 8 on (no
+; all-space n-grams) starts at zero.
 mk_m32: ld hl,m32*256
 mk_lp:  ld a,l
-        rrca
-        rrca
-        rrca                    ; rotate right 3 = left 5
-        and 0E0h
-        ld (hl),a
+` + lo.String() + `        ld (hl),a
         ld a,l
-        sra a
-        sra a
-        sra a                   ; high byte: c >> 3, arithmetic
-        inc h
+` + hi.String() + `        inc h
         ld (hl),a
         dec h
         inc l
@@ -410,13 +414,11 @@ fc_lp:
 // qCounts): out[o] = max((b[o] + 32*k) >> s, 0) with k = cnt[o] + qcnt[o]
 // (|k| <= 162: 60 query trigrams and 21 context n-grams, weights -2..1;
 // an 8-bit sum below -128 overflows, and is negative). As |b| < 32, k < 0
-// means a negative sum: 55.5 T. Pages l1cnt, qcnt, b1p (low, high bytes of
-// the biases) and acc1 (low, high) in a row; B = pairs of outputs.
-func finCtxQ(s uint) string {
-	var sh strings.Builder
-	for range s {
-		sh.WriteString("        srl a                   ;  8 positive: a logical shift is the floor\n        rr c                    ;  8\n")
-	}
+// means a negative sum: 55.5 T. Otherwise, as s <= 5, the sum shifted is
+// (k << 5-s) + (b >> s): the m32 table (built with f = 5-s) plus page
+// b1p (b >> s, low and high bytes), no shifts. Pages l1cnt, qcnt, b1p
+// (two) and acc1 (two) in a row; B = pairs of outputs.
+func finCtxQ() string {
 	entry := func(n int) string {
 		return strings.ReplaceAll(`        ld h,l1cnt              ;  7
         ld a,(hl)               ;  7 cnt[o]
@@ -425,19 +427,19 @@ func finCtxQ(s uint) string {
         jp pe,fq_nN             ; 10 below -128
         jp m,fq_nN              ; 10 negative: out[o] is 0
         ld e,a                  ;  4
-        ld a,(de)               ;  7 low byte of 32*k
+        ld a,(de)               ;  7 low byte of k << 5-s
         inc h                   ;  4
-        add a,(hl)              ;  7 + the bias's
+        add a,(hl)              ;  7 + b >> s
         ld c,a                  ;  4
         inc d                   ;  4
-        ld a,(de)               ;  7 high byte of 32*k
+        ld a,(de)               ;  7 high bytes
         inc h                   ;  4
-        adc a,(hl)              ;  7 AC = b + 32*k
+        adc a,(hl)              ;  7 AC = out[o]
         dec d                   ;  4
         inc h                   ;  4 acc1
         or a                    ;  4
         jp m,fq_nN              ; 10 k = 0, b < 0: out[o] is 0
-`+sh.String()+`        ld (hl),c
+        ld (hl),c
         inc h
         ld (hl),a
         or c
@@ -457,7 +459,8 @@ fin_ctxq:
         ld l,0
         ld d,m32
 fq_lp:
-` + entry(1) + "fq_h2:\n" + entry(2) + loopEnd("fq_lp", s <= 4) + `        ret
+` + entry(1) + "fq_h2:\n" + entry(2) + `        djnz fq_lp              ; 13
+        ret
 
 `
 }
