@@ -671,3 +671,43 @@ func TestQueryCounts(t *testing.T) {
 		})
 	}
 }
+
+// TestNzcount runs nzcount alone: E = listed outputs mod 256, and when E
+// is 0, output 0 of the table says none (zero, or negative: fin_relu
+// leaves negative entries as they are) or all 256 (positive).
+func TestNzcount(t *testing.T) {
+	_, p := build(t, "guess")
+	page := p.Symbols["acc2"]
+	word := p.Symbols["nz2c"]
+	for _, c := range []struct {
+		e      byte
+		out0   uint16
+		wantN  int
+		reason string
+	}{
+		{5, 0x8000, 5, "five listed"},
+		{0, 0x0000, 0, "output 0 is zero"},
+		{0, 0xFFFF, 0, "output 0 is -1 (negative, left as it was)"},
+		{0, 0x8000, 0, "output 0 is -32768"},
+		{0, 0x0003, 256, "output 0 is 3"},
+		{0, 0x0100, 256, "output 0 is 256"},
+		{0, 0x7FFF, 256, "output 0 is 32767"},
+	} {
+		cpu := z80.New()
+		copy(cpu.Mem[0x100:], p.COM)
+		cpu.Mem[page*256], cpu.Mem[page*256+256] = byte(c.out0), byte(c.out0>>8)
+		cpu.Mem[word], cpu.Mem[word+1] = 0xAA, 0xAA
+		cpu.SP = 0xE000
+		cpu.Mem[0xE000], cpu.Mem[0xE001] = 0, 0 // return to 0000h
+		cpu.PC = uint16(p.Symbols["nzcount"])
+		cpu.A, cpu.E = byte(page), c.e
+		cpu.SetHL(uint16(word))
+		cpu.SetTrap(0, true)
+		if stop := cpu.Run(10000); stop != z80.StopTrap {
+			t.Fatalf("%s: nzcount did not return (%v)", c.reason, stop)
+		}
+		if n := int(cpu.Mem[word]) | int(cpu.Mem[word+1])<<8; n != c.wantN {
+			t.Errorf("%s (E = %d): count %d, want %d", c.reason, c.e, n, c.wantN)
+		}
+	}
+}
