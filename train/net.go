@@ -58,6 +58,9 @@ import (
 
 const (
 	wMin, wMax = -2.5, 1.5 // master weight range: rounds into -2..+1
+	// wMinTernary is the lower end of the range when the weight -2 is not
+	// used: -1.5 rounds to -1.
+	wMinTernary = -1.5
 	// ovfMargin is where the overflow penalty starts: half of int16, so
 	// inputs unlike the training data still have room before a wrap.
 	ovfMargin = 16384
@@ -82,17 +85,18 @@ type layer struct {
 type net struct {
 	layers []layer
 	t      float32 // log τ
+	lo     float32 // lower end of the master weights: wMin, or wMinTernary without -2
 }
 
 // newNet initialises a network with Gaussian master weights (σ = 0.7 grid
 // units, so that -1, 0 and +1 are all common) and zero biases.
-func newNet(sizes []int, shift uint, rng *rand.Rand) *net {
-	n := &net{}
+func newNet(sizes []int, shift uint, lo float32, rng *rand.Rand) *net {
+	n := &net{lo: lo}
 	for k := 0; k+1 < len(sizes); k++ {
 		l := layer{in: sizes[k], out: sizes[k+1], shift: shift, theta: 0.5}
 		l.u = make([]float32, l.in*l.out)
 		for i := range l.u {
-			l.u[i] = clip(float32(rng.NormFloat64()*0.7), wMin, wMax)
+			l.u[i] = clip(float32(rng.NormFloat64()*0.7), lo, wMax)
 		}
 		l.b = make([]float32, l.out)
 		n.layers = append(n.layers, l)
@@ -101,8 +105,8 @@ func newNet(sizes []int, shift uint, rng *rand.Rand) *net {
 }
 
 // netFromModel starts training from a model's integer weights and biases.
-func netFromModel(m *lm.Model) (*net, error) {
-	n := &net{}
+func netFromModel(m *lm.Model, lo float32) (*net, error) {
+	n := &net{lo: lo}
 	for k, ml := range m.Layers {
 		if ml.Bits != 2 {
 			return nil, fmt.Errorf("layer %d has %d-bit weights; the trainer trains 2-bit layers only", k+1, ml.Bits)

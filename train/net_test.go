@@ -59,7 +59,7 @@ func TestIntegerMatchesReference(t *testing.T) {
 	for ci, c := range cases {
 		for trial := 0; trial < 4; trial++ {
 			m0 := randomModel(rng, c.sizes, c.shift, c.biasMax)
-			n, err := netFromModel(m0)
+			n, err := netFromModel(m0, wMin)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -193,7 +193,7 @@ func charsetOf(s string) []byte {
 // gradient is exactly what the straight-through backward pass computes.
 func TestGradientCheck(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	n := newNet([]int{256, 6, 5, 5}, 2, rng)
+	n := newNet([]int{256, 6, 5, 5}, 2, wMin, rng)
 	for k := range n.layers {
 		for o := range n.layers[k].b {
 			n.layers[k].b[o] = float32(rng.NormFloat64() * 20)

@@ -71,7 +71,11 @@ func TestTinyDatasetLearnedExactly(t *testing.T) {
 	if res.ExactTrain != 1 || res.IntAcc != 1 {
 		t.Errorf("exact %.3f, integer accuracy %.3f; want 1 and 1", res.ExactTrain, res.IntAcc)
 	}
-	// the default zero share, 75%, in every layer of the saved model
+	// the default zero share, 75%, in every layer of the saved model,
+	// and no weight -2 (Minus2 is off)
+	if usesMinus2(res.Model) {
+		t.Error("a weight is -2 without Minus2")
+	}
 	for k, l := range res.Model.Layers {
 		n := 0
 		for _, w := range l.W {
@@ -338,7 +342,7 @@ func BenchmarkEpoch(b *testing.B) {
 		b.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
-	tr := &trainer{cfg: Config{Batch: 64, LR: 0.03}, n: newNet([]int{256, 256, 192, 128, len(charset)}, 2, rng),
+	tr := &trainer{cfg: Config{Batch: 64, LR: 0.03}, n: newNet([]int{256, 256, 192, 128, len(charset)}, 2, wMin, rng),
 		ex: ex, charset: charset, rng: rng, alpha0: alphaStart, total: 1 << 30}
 	tr.init()
 	tr.initTemperature()

@@ -25,7 +25,7 @@ import (
 
 func init() {
 	register(&command{name: "train",
-		args:    "--data FILE|- --out MODEL [--hidden 256,192,128] [--epochs N] [--seed N] [--val FRACTION] [--report FILE.json] [--resume MODEL] [--plot FILE.svg|FILE.png] [--zeros SHARE] [--typos P]",
+		args:    "--data FILE|- --out MODEL [--hidden 256,192,128] [--epochs N] [--seed N] [--val FRACTION] [--report FILE.json] [--resume MODEL] [--plot FILE.svg|FILE.png] [--zeros SHARE] [--minus2] [--typos P]",
 		summary: "train a model (quantization-aware: it trains the Z80's integer program)",
 		run:     runTrain})
 }
@@ -49,6 +49,7 @@ func runTrain(args []string) error {
 	dropout := fs.Float64("dropout", 0.1, "leave out each query trigram of a training example with this probability (0: never)")
 	zeros := fs.Float64("zeros", 0.75, "make this `SHARE` of each layer's weights zero (0: no target); the Z80's fast kernels\n"+
 		"walk the non-zero weights, so fewer make a faster and smaller .COM")
+	minus2 := fs.Bool("minus2", false, "allow the weight -2 (slower on the Z80); without it weights are -1, 0, +1")
 	typos := fs.Float64("typos", 0.5, "give the query of a training example a random typo with this `PROBABILITY` at each step (0: never)")
 	pos, err := parseFlags(c, fs, args)
 	if err != nil {
@@ -80,7 +81,7 @@ func runTrain(args []string) error {
 	}
 	hiddenSet := false
 	fs.Visit(func(f *flag.Flag) { hiddenSet = hiddenSet || f.Name == "hidden" })
-	cfg := train.Config{Epochs: *epochs, Seed: *seed, Val: *val, Batch: *batch, LR: *lr, Dropout: *dropout, Zeros: *zeros, Typos: *typos}
+	cfg := train.Config{Epochs: *epochs, Seed: *seed, Val: *val, Batch: *batch, LR: *lr, Dropout: *dropout, Zeros: *zeros, Typos: *typos, Minus2: *minus2}
 	// Config's zero values mean the defaults
 	for _, f := range []struct {
 		flag float64
@@ -153,11 +154,10 @@ func runTrain(args []string) error {
 	if res.ExactVal != nil {
 		fmt.Printf(", held out %.2f%% of %d pairs", 100**res.ExactVal, res.ValPairs)
 	}
-	fmt.Printf("\nzero weights per layer:")
-	for _, z := range res.Zeros {
-		fmt.Printf(" %.1f%%", 100*z)
+	fmt.Printf("\ntime %.1f s\nweights     -2     -1      0     +1\n", res.Seconds)
+	for k, s := range train.WeightShares(res.Model) {
+		fmt.Printf("layer %d %5.1f%% %5.1f%% %5.1f%% %5.1f%%\n", k+1, 100*s[0], 100*s[1], 100*s[2], 100*s[3])
 	}
-	fmt.Printf("\ntime %.1f s\n", res.Seconds)
 
 	queries, replies := make([]string, len(pairs)), make([]string, len(pairs))
 	for i, p := range pairs {
@@ -226,6 +226,7 @@ type trainReport struct {
 	Seconds     float64       `json:"seconds"`
 	Params      int           `json:"params"`
 	Zeros       []float64     `json:"zeros"`
+	Weights     [][4]float64  `json:"weight_shares"` // per layer: -2, -1, 0, +1
 	Epochs      int           `json:"epochs"`
 	BestEpoch   int           `json:"best_epoch"`
 	TrainPairs  int           `json:"train_pairs"`
@@ -244,7 +245,7 @@ type milestone struct {
 
 func writeReport(path string, res *train.Result) error {
 	r := trainReport{FloatAcc: res.FloatAcc, IntAcc: res.IntAcc, ExactTrain: res.ExactTrain, ExactVal: res.ExactVal,
-		Seconds: res.Seconds, Params: res.Params, Zeros: res.Zeros, Epochs: len(res.History), BestEpoch: res.BestEpoch,
+		Seconds: res.Seconds, Params: res.Params, Zeros: res.Zeros, Weights: train.WeightShares(res.Model), Epochs: len(res.History), BestEpoch: res.BestEpoch,
 		TrainPairs: res.TrainPairs, ValPairs: res.ValPairs, Examples: res.Examples, Inputs: res.Inputs,
 		SecondsTo: []milestone{}, Interrupted: res.Interrupted, History: res.History}
 	for _, a := range []float64{0.8, 0.85, 0.875, 0.9, 0.95} {
