@@ -163,7 +163,10 @@ func roundBias(b float32) float32 {
 // dead zone. θ is the bin edge of a histogram of |u| (bins of 1/1024 grid
 // unit) whose count below is nearest to the target; so where many weights
 // share one magnitude (a resumed model's are whole numbers), θ does not
-// jump past all of them for the sake of one.
+// jump past all of them for the sake of one. θ stays at most wMax: the
+// weights that Adam has pushed to the end of the range (often most of a
+// small layer) are not told apart by magnitude, and pruning them all would
+// kill the layer.
 func zeroThreshold(u []float32, zeros float64) float32 {
 	const bins = 1024
 	var hist [int(-wMin*bins) + 2]int32
@@ -177,11 +180,11 @@ func zeroThreshold(u []float32, zeros float64) float32 {
 			if below+int64(n)-need < need-below {
 				b++ // the edge above is nearer
 			}
-			return max(0.5, float32(b)/bins)
+			return min(max(0.5, float32(b)/bins), wMax)
 		}
 		below += int64(n)
 	}
-	return -wMin + 1
+	return wMax
 }
 
 func floor32(v float32) float32 { return float32(math.Floor(float64(v))) }
@@ -299,14 +302,15 @@ func (ps *pass) load(ex *examples, e *example) {
 }
 
 // loadTypo sets the layer 0 input to example e with, with probability p,
-// a typo in its query (see typo); the draw is a hash of key.
+// a typo in its query (see typo); the draws are a hash of key.
 func (ps *pass) loadTypo(ex *examples, e *example, p float64, key uint64) {
 	r := stream(key)
 	if float64(r.next()>>11) >= p*(1<<53) {
 		ps.load(ex, e)
 		return
 	}
-	counts := lm.QueryCounts(typo(ex.pairs[e.pair].Input, &r))
+	q := typo(ex.pairs[e.pair].Input, &r)
+	counts := lm.QueryCounts(q)
 	ps.idx, ps.val = ps.idx[:0], ps.val[:0]
 	for b, n := range counts {
 		if n > 0 {

@@ -171,6 +171,15 @@ func TestZeroThreshold(t *testing.T) {
 	if got := zeroThreshold(w, 0.71); got > 1 {
 		t.Errorf("zeroThreshold(70%% zeros, 0.71) = %g: prunes the ±1 weights", got)
 	}
+	// most weights at the end of the range, ±wMax: a target of 75% must
+	// not prune them all
+	for i := range w {
+		w[i] = wMax * float32(1-2*(i%2))
+	}
+	w[0], w[1] = 0.2, -0.3
+	if got := zeroThreshold(w, 0.75); quant(wMax, got) == 0 || quant(-wMax, got) == 0 {
+		t.Errorf("zeroThreshold(98%% at ±%g, 0.75) = %g: prunes every one", wMax, got)
+	}
 }
 
 // charsetOf is a charset holding the characters of s (any order; the
