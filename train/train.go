@@ -11,10 +11,20 @@
 // (1−α)u + αq, α rising from 0.5 to 1 over the first 80% of the steps; the
 // rest refines the fully quantized net while the learning rate decays.
 // Also: a weak pull of u towards the grid, a penalty on accumulators beyond
-// ±16384, query-trigram dropout (unseen typo variants of the training
-// sentences come out right more often) and label smoothing. After each epoch the training pass and the exact integer program
-// are scored on all training examples; the model kept is the best epoch by
-// integer accuracy among those without a wrapped accumulator.
+// ±16384, query-trigram dropout and typo augmentation (random typing
+// mistakes in the queries, drawn afresh at each step: unseen phrasings and
+// typo variants come out right more often) and label smoothing.
+//
+// Sparsity: the Z80's fast kernels walk the non-zero weights, so each
+// layer gets a dead zone θ (|u| < θ quantizes to 0) that rises, by
+// gradual magnitude pruning, until Config.Zeros of its weights (default
+// 75%) are zero halfway through the run. Weights are ternary (-1, 0, +1)
+// unless Config.Minus2 allows -2.
+//
+// After each epoch the training pass and the exact integer program are
+// scored on all training examples, and the held-out pairs by whole-reply
+// exact match; the model kept is the best epoch by integer accuracy among
+// those without a wrapped accumulator that reached the zero share.
 //
 // Each batch is cut into a fixed number of shards that goroutines process
 // in parallel; the shards' gradients are summed in shard order, so a run
