@@ -144,7 +144,7 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		Seed:        1,
-		Targets:     map[string]int{Yes: 800, No: 1050, Maybe: 350, Win: 350, IDK: 400},
+		Targets:     map[string]int{Yes: 1000, No: 1500, Maybe: 450, Win: 450, IDK: 500},
 		HeldOut:     0.2,
 		MaxVariants: 10,
 		OtherNames:  6,
@@ -168,10 +168,14 @@ func Generate(o *Object, opt Options) (*Sets, error) {
 	r := augment.NewRand(opt.Seed)
 	aug := &augment.Augmenter{R: r}
 	answer := map[string]string{} // every source sentence and its reply
-	var sources, held [][2]string // sentence, reply
-	addSplit := func(qs []string, reply string, keep int) error {
+	var sources, held [][3]string // sentence, reply, what it asks about
+	// addSplit holds out h of the questions about topic, the last ones
+	// after coverFirst: training sees every word they use, so held-out
+	// questions test new phrasings of seen words, not unseen words.
+	addSplit := func(topic string, qs []string, reply string, keep int) error {
 		qs = append([]string(nil), qs...)
 		r.Shuffle(len(qs), func(i, j int) { qs[i], qs[j] = qs[j], qs[i] })
+		qs = coverFirst(qs)
 		h := int(opt.HeldOut*float64(len(qs)) + 0.5)
 		if h == 0 && len(qs) >= 4 {
 			h = 1
@@ -190,25 +194,25 @@ func Generate(o *Object, opt Options) (*Sets, error) {
 				continue
 			}
 			answer[q] = reply
-			if i < h {
-				held = append(held, [2]string{q, reply})
+			if i >= len(qs)-h {
+				held = append(held, [3]string{q, reply, topic})
 			} else {
-				sources = append(sources, [2]string{q, reply})
+				sources = append(sources, [3]string{q, reply, topic})
 			}
 		}
 		return nil
 	}
 	for _, a := range Attributes {
-		if err := addSplit(Questions(a), o.Answer(a.Key), 0); err != nil {
+		if err := addSplit(a.Key, Questions(a), o.Answer(a.Key), 0); err != nil {
 			return nil, err
 		}
 	}
-	if err := addSplit(Namings(o), Win, 0); err != nil {
+	if err := addSplit("win", Namings(o), Win, 0); err != nil {
 		return nil, err
 	}
 	for i := range Objects {
 		if other := &Objects[i]; other != o {
-			if err := addSplit(Namings(other), No, opt.OtherNames); err != nil {
+			if err := addSplit(other.Name, Namings(other), No, opt.OtherNames); err != nil {
 				return nil, err
 			}
 		}
@@ -223,7 +227,7 @@ func Generate(o *Object, opt Options) (*Sets, error) {
 			n++
 		}
 	}
-	if err := addSplit(idk, IDK, 0); err != nil {
+	if err := addSplit("idk", idk, IDK, 0); err != nil {
 		return nil, err
 	}
 
@@ -233,18 +237,24 @@ func Generate(o *Object, opt Options) (*Sets, error) {
 	}
 	s := &Sets{Object: o}
 	byReply := map[string][]string{}
+	topic := map[string]string{}
 	for _, p := range sources {
 		byReply[p[1]] = append(byReply[p[1]], p[0])
+		topic[p[0]] = p[2]
 	}
 	targets := capTargets(byReply, opt)
 	for _, reply := range replies(byReply) {
 		qs := byReply[reply]
 		target := targets[reply]
 		if len(qs) > target {
-			// the sources that do not fit become held-out questions
+			// the sources that do not fit become held-out questions; the
+			// kept ones use every word of each topic, so that no word is
+			// met only in held-out questions and no sentence shape only
+			// with some replies
 			r.Shuffle(len(qs), func(i, j int) { qs[i], qs[j] = qs[j], qs[i] })
+			qs = coverTopicsFirst(qs, topic)
 			for _, q := range qs[target:] {
-				held = append(held, [2]string{q, reply})
+				held = append(held, [3]string{q, reply, topic[q]})
 			}
 			qs = qs[:target]
 		}
@@ -319,6 +329,32 @@ func replies(m map[string][]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// coverFirst returns the sentences reordered: first, in order, each one
+// with a word none before it has, then the others in order.
+func coverFirst(qs []string) []string {
+	return coverTopicsFirst(qs, nil)
+}
+
+// coverTopicsFirst is coverFirst with words counted per topic[sentence].
+func coverTopicsFirst(qs []string, topic map[string]string) []string {
+	seen := map[string]bool{}
+	var first, rest []string
+	for _, q := range qs {
+		isNew := false
+		for _, w := range strings.Fields(strings.TrimSuffix(q, "?")) {
+			if k := topic[q] + " " + w; !seen[k] {
+				seen[k], isNew = true, true
+			}
+		}
+		if isNew {
+			first = append(first, q)
+		} else {
+			rest = append(rest, q)
+		}
+	}
+	return append(first, rest...)
 }
 
 func contains(l []string, s string) bool {
