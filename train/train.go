@@ -257,6 +257,12 @@ func Train(ctx context.Context, pairs []Pair, cfg Config) (*Result, error) {
 		Metrics: map[string]float64{"float_acc": b.FloatAcc, "int_acc": b.IntAcc}}
 	res.ExactTrain = exactMatch(res.Model, trainPairs)
 	res.ExactVal, res.Zeros = b.ExactVal, b.Zeros
+	// The model carries its own figures, so that a shipped model says
+	// how well it did without the report beside it.
+	res.Model.Meta.Metrics["exact_train"] = res.ExactTrain
+	if res.ExactVal != nil {
+		res.Model.Meta.Metrics["exact_val"] = *res.ExactVal
+	}
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
 }
