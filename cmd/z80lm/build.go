@@ -54,7 +54,7 @@ func runBuild(args []string) error {
 		if o.path == "" {
 			continue
 		}
-		if err := writeAtomic(o.path, o.data()); err != nil {
+		if err := writeFile(o.path, o.data()); err != nil {
 			return err
 		}
 	}

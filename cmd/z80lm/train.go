@@ -186,7 +186,7 @@ func runTrain(args []string) error {
 		if strings.EqualFold(filepath.Ext(*plot), ".png") {
 			img = train.PlotPNG(res.History)
 		}
-		if err := writeAtomic(*plot, img); err != nil {
+		if err := writeFile(*plot, img); err != nil {
 			return err
 		}
 	}
@@ -257,30 +257,9 @@ func writeReport(path string, res *train.Result) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(path, append(b, '\n'))
+	return writeFile(path, append(b, '\n'))
 }
 
-// writeAtomic writes data to a temporary file next to path and renames it.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
-}
 
 // progress shows training progress: a redrawn bar with ETA on a terminal,
 // one plain line per epoch otherwise.
