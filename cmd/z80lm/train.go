@@ -260,7 +260,6 @@ func writeReport(path string, res *train.Result) error {
 	return writeFile(path, append(b, '\n'))
 }
 
-
 // progress shows training progress: a redrawn bar with ETA on a terminal,
 // one plain line per epoch otherwise.
 type progress struct {
