@@ -29,14 +29,14 @@ func TestGoldenReplies(t *testing.T) {
 				}
 				qs := make([]string, len(gold))
 				for i, g := range gold {
-					qs[i] = g.query
+					qs[i] = g.Query
 				}
 				replies, _ := chat(t, p.COM, qs, nil)
 				ok := 0
 				for i, g := range gold {
-					ref := reference(m, g.query)
-					if replies[i] != g.reply || replies[i] != ref {
-						t.Errorf("%q: Z80 replies %q, expected file %q, Go reference %q", g.query, replies[i], g.reply, ref)
+					ref := reference(m, g.Query)
+					if replies[i] != g.Reply || replies[i] != ref {
+						t.Errorf("%q: Z80 replies %q, expected file %q, Go reference %q", g.Query, replies[i], g.Reply, ref)
 						continue
 					}
 					ok++
@@ -174,7 +174,7 @@ func TestActivations(t *testing.T) {
 				}
 				var qs []string
 				for i := 0; i < kc.n; i++ {
-					qs = append(qs, gold[i*len(gold)/kc.n].query)
+					qs = append(qs, gold[i*len(gold)/kc.n].Query)
 				}
 				replies, steps := checkActs(t, m, p, qs)
 				for i, q := range qs {
@@ -583,7 +583,7 @@ func TestRejectTable(t *testing.T) {
 			}
 		},
 	}
-	chat(t, p.COM, []string{gold[0].query}, hooks)
+	chat(t, p.COM, []string{gold[0].Query}, hooks)
 	rejects := 0
 	for h := -128; h < 128; h++ {
 		tv := int(table[byte(h)])

@@ -1,69 +1,25 @@
 package codegen
 
 import (
-	"bufio"
 	"bytes"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"z80lm/cpm"
+	"z80lm/internal/reftest"
 	"z80lm/lm"
 	"z80lm/z80"
 )
 
-// refDir returns ../shared/reference relative to the module root, or skips
-// the test when it is absent.
-func refDir(t testing.TB) string {
+// loadRef reads a reference model and its golden query|reply lines.
+func loadRef(t testing.TB, name string) (*lm.Model, []reftest.Case) {
 	t.Helper()
-	dir, err := os.Getwd()
+	m, err := lm.Load(reftest.Model(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root (go.mod) not found; cannot locate ../shared/reference")
-		}
-		dir = parent
-	}
-	ref := filepath.Join(dir, "..", "shared", "reference")
-	if _, err := os.Stat(ref); err != nil {
-		t.Skipf("golden data absent: %s not found", ref)
-	}
-	return ref
-}
-
-type golden struct{ query, reply string }
-
-// loadRef reads a reference model and its query|reply lines.
-func loadRef(t testing.TB, name string) (*lm.Model, []golden) {
-	t.Helper()
-	dir := refDir(t)
-	m, err := lm.Load(filepath.Join(dir, name+"-model.npz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(filepath.Join(dir, name+"-expected.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var g []golden
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		q, r, ok := strings.Cut(sc.Text(), "|")
-		if !ok {
-			t.Fatalf("%s-expected.txt:%d: no '|'", name, n)
-		}
-		g = append(g, golden{q, r})
-	}
-	return m, g
+	return m, reftest.Golden(t, name)
 }
 
 // prepare turns a typed line into the query the model sees: trimmed and
