@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"z80lm/internal/reftest"
 )
 
 // runCLI runs z80lm in-process with the given standard input and returns
@@ -137,5 +139,14 @@ func TestAsmCLI(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Errorf("a failed assembly wrote %s", out)
+	}
+}
+
+// TestInfo: guess-model.npz has 256·256+256 + 256·192+192 + 192·128+128 +
+// 128·11+11 = 141,259 parameters and 11 output characters (10 + EOS).
+func TestInfo(t *testing.T) {
+	stdout, stderr, code := runCLI(t, "", "info", reftest.Model(t, "guess"))
+	if code != 0 || !strings.Contains(stdout, "141259 parameters") || !strings.Contains(stdout, `charset "ABEIMNOSWY" + EOS`) {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
