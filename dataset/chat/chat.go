@@ -48,7 +48,7 @@ func Sources() (map[string][]string, error) {
 	owner := map[string]string{}
 	for _, in := range Intents {
 		seen := map[string]bool{}
-		templates := append([]string(nil), in.Phrasings...)
+		templates := append(append([]string(nil), in.Phrasings...), reuse[in.Name]...)
 		if topic, ok := Topics[in.Name]; ok {
 			for _, f := range topicFrames {
 				templates = append(templates, strings.ReplaceAll(f, "{T}", topic))

@@ -120,9 +120,9 @@ func TestManyDistinctSourcesPerIntent(t *testing.T) {
 		}
 	}
 	// Distinct sources help held-out replies more than variants do (measured
-	// with z80lm train --val 0.1), so variants are only about a quarter.
-	if 4*variants < pairs {
-		t.Errorf("%d variants in %d pairs, want at least 25%%", variants, pairs)
+	// with z80lm train --val 0.1), so variants are at most a third.
+	if 3*variants > pairs {
+		t.Errorf("%d variants in %d pairs, want at most a third", variants, pairs)
 	}
 }
 
