@@ -116,7 +116,7 @@ func openChat(model, com string, native bool, mhz float64, def examples.Program)
 		banner = fmt.Sprintf("%s compiled to a %d-byte .COM (kernels %s), on the emulated Z80. Type ! to quit.", model, len(p.COM), p.KernelSummary())
 	default:
 		name, image = def.Name+".COM", def.COM
-		banner = fmt.Sprintf("%s.COM — %s — %d bytes on the emulated Z80", def.Name, def.Title, len(def.COM))
+		banner = fmt.Sprintf("%s.COM (%s): %d bytes on the emulated Z80", def.Name, def.Title, len(def.COM))
 		if f, err := def.Figures(); err == nil {
 			banner += fmt.Sprintf(", %.1f characters/s at 4 MHz", f.CharsPerSec)
 		}
