@@ -408,6 +408,8 @@ var Topics = map[string]string{
 var moodFrames = []string{
 	"I AM REALLY {K}", "I AM KIND OF {K}", "I AM A BIT {K}", "FEELING {K}", "SO {K} TODAY",
 	"{K} AGAIN", "VERY {K}", "I AM {K} AGAIN", "I GET {K}", "WHY AM I SO {K}",
+	"ZED I AM {K}", "I AM {K} RIGHT NOW", "I FEEL {K} TODAY", "TODAY I AM {K}", "I AM TOTALLY {K}",
+	"I AM GETTING {K}", "I WAS {K}", "ALWAYS {K}",
 }
 
 // moods are the intents that moodFrames apply to.
@@ -418,6 +420,7 @@ var moods = map[string]bool{"usersad": true, "userhappy": true, "bored": true, "
 var callFrames = []string{
 	"{K}", "{K} ZED", "OH {K}", "WELL {K}", "{K} THEN", "{K} AGAIN", "UM {K}", "{K} MY FRIEND",
 	"{K} COMPUTER", "{K} OLD MACHINE", "I SAID {K}", "JUST {K}",
+	"{K} BUDDY", "{K} PAL", "AND {K}", "OK {K}", "{K} TO YOU", "{K} ZED {K}", "HMM {K}", "{K} EVERYONE",
 }
 
 // calls are the intents that callFrames apply to.
