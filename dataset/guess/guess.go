@@ -144,7 +144,7 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		Seed:        1,
-		Targets:     map[string]int{Yes: 1000, No: 1500, Maybe: 450, Win: 450, IDK: 500},
+		Targets:     map[string]int{Yes: 1100, No: 1700, Maybe: 500, Win: 450, IDK: 600},
 		HeldOut:     0.2,
 		MaxVariants: 10,
 		OtherNames:  6,

@@ -158,8 +158,8 @@ func TestEveryObjectGenerates(t *testing.T) {
 		if len(ts.Skipped)+ts.InputsCut+len(hs.Skipped)+hs.InputsCut > 0 {
 			t.Fatalf("%s: skipped or cut lines: %s; %s", o.Name, ts.Summary(), hs.Summary())
 		}
-		if n := len(ts.Pairs); n < 1500 || n > 4000 {
-			t.Errorf("%s: %d training pairs, want 1500 to 4000", o.Name, n)
+		if n := len(ts.Pairs); n < 1500 || n > 4500 {
+			t.Errorf("%s: %d training pairs, want 1500 to 4500", o.Name, n)
 		}
 		seen := map[string]bool{}
 		count := map[string]int{}
