@@ -37,7 +37,7 @@ type Options struct {
 
 // DefaultOptions gives the shipped examples/chat/chat.txt.
 func DefaultOptions() Options {
-	return Options{Seed: 1, PairsPerIntent: 60, MaxSources: 80, MaxVariants: 3, Nonsense: 90}
+	return Options{Seed: 1, PairsPerIntent: 55, MaxSources: 88, MaxVariants: 3, Nonsense: 90}
 }
 
 // Sources returns the source sentences of every intent, in template
