@@ -15,6 +15,7 @@ func goldenQuery(q string) string { return strings.ToUpper(strings.TrimSpace(q))
 // TestGolden: every reply in ../shared/reference/*-expected.txt, produced by
 // an independent implementation of the v1 semantics, must come out exactly.
 func TestGolden(t *testing.T) {
+	reftest.Dir(t) // skips the whole test where the references are absent
 	total := 0
 	for _, name := range []string{"tinychat", "guess"} {
 		t.Run(name, func(t *testing.T) {
