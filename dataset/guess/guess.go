@@ -115,18 +115,25 @@ func Namings(o *Object) []string {
 }
 
 // offTopic is what players type that is not a question about the object.
+// The templates share shapes and words (WHAT IS / TELL ME / I AM / YOU ARE
+// ...), so that the cover-first split leaves held-out off-topic sentences
+// that recombine words met in training, as for attributes.
 var offTopic = []string{
-	"{HELLO|HI|HEY|HOWDY|GOOD MORNING}", "HOW ARE YOU {TODAY|}", "WHAT IS YOUR NAME",
-	"TELL ME A JOKE", "WHAT TIME IS IT", "I LIKE TRAINS", "WHO ARE YOU", "WHAT IS THE WEATHER",
-	"GIVE ME A HINT", "I GIVE UP", "WHAT IS THE ANSWER", "TELL ME", "START OVER", "LETS PLAY",
-	"HOW DO I PLAY", "WHAT ARE THE RULES", "{THANKS|THANK YOU}", "{OK|OKAY|SURE}", "{LOL|HAHA}",
-	"WHY", "WHAT", "I DONT KNOW", "YOU ARE SILLY", "THIS IS FUN", "HOW MANY QUESTIONS ARE LEFT",
-	"WHAT IS TWO PLUS TWO", "SING A SONG", "{BYE|GOODBYE|SEE YOU}", "I AM BORED", "HELP",
-	"WHO MADE YOU", "DO YOU LIKE ME", "WHAT DID I ASK", "REPEAT THAT", "ONE MORE QUESTION",
-	"NICE GAME", "YOU CHEAT", "HOW OLD ARE YOU", "WHAT DAY IS IT", "MY NAME IS SAM",
-	"I AM TIRED", "CAN WE STOP", "WHAT IS THE CAPITAL OF FRANCE", "HOW FAR IS THE MOON AWAY",
-	"WHAT SHOULD I ASK", "WHAT DO YOU WANT", "WHERE ARE YOU", "THAT IS WEIRD", "HMM LET ME THINK",
-	"I HAVE NO IDEA", "PLEASE", "YES OR NO", "ARE YOU SURE", "NEVER MIND", "WAIT",
+	"{HELLO|HI|HEY|HOWDY} {|THERE|FRIEND|AGAIN}", "GOOD {MORNING|NIGHT|DAY|EVENING}",
+	"{WHAT|WHO|WHERE} ARE YOU", "HOW {ARE YOU|OLD ARE YOU|FAR IS THE MOON} {TODAY|NOW|}",
+	"WHAT IS {YOUR NAME|THE TIME|THE WEATHER|THE ANSWER|THE DATE|TWO PLUS TWO|THE CAPITAL OF FRANCE|THE GAME}",
+	"WHAT {TIME|DAY} IS IT {TODAY|NOW|}", "{TELL|GIVE|SHOW} ME {A JOKE|A HINT|THE ANSWER|THE RULES|A SONG|A STORY}",
+	"I {AM|FEEL} {BORED|TIRED|LOST}", "I {LIKE|LOVE} {TRAINS|THIS GAME|GAMES}",
+	"WHAT A {FUN|WEIRD|GREAT|BORING|SILLY} GAME", "{YOU ARE|THIS GAME IS} {SILLY|FUN|WEIRD|BORING}",
+	"{CAN|SHALL} WE {STOP|PLAY AGAIN|START OVER|PLAY A GAME}", "LETS {PLAY|STOP|START OVER|PLAY AGAIN}",
+	"HOW {DO I PLAY|DO I WIN|MANY QUESTIONS ARE LEFT|MANY QUESTIONS DO I HAVE}",
+	"I {GIVE UP|DONT KNOW|HAVE NO IDEA|WANT A HINT|WANT TO STOP|WANT TO PLAY}",
+	"{WHO|WHAT} MADE YOU", "DO YOU LIKE {ME|TRAINS|MUSIC|GAMES|THIS GAME}",
+	"WHAT {SHOULD I ASK|DO YOU WANT|DID I ASK|DO I DO|SHOULD I DO}", "{SING|PLAY} A SONG {FOR ME|}",
+	"{THANKS|THANK YOU} {|FRIEND|AGAIN}", "{OK|OKAY|SURE|LOL|HAHA|HMM|WAIT|PLEASE|HELP|WHY|WHAT|NEVER MIND}",
+	"{BYE|GOODBYE|SEE YOU} {|FRIEND|AGAIN|LATER}", "MY NAME IS {SAM|ANNA|BOB}", "{REPEAT|SAY} THAT {AGAIN|}",
+	"{ONE MORE|NEXT} QUESTION", "{NICE|GOOD} GAME", "YOU {CHEAT|WIN|LOSE}", "HMM LET ME THINK",
+	"YES OR NO", "ARE YOU SURE", "{I AM|ARE YOU} {READY|DONE|SURE}",
 }
 
 // Options control the generated sets.
@@ -145,7 +152,7 @@ func DefaultOptions() Options {
 	return Options{
 		Seed:        1,
 		Targets:     map[string]int{Yes: 1100, No: 1700, Maybe: 500, Win: 450, IDK: 600},
-		HeldOut:     0.2,
+		HeldOut:     0.15,
 		MaxVariants: 10,
 		OtherNames:  6,
 		MaxShare:    0.38,
@@ -167,12 +174,23 @@ type Sets struct {
 func Generate(o *Object, opt Options) (*Sets, error) {
 	r := augment.NewRand(opt.Seed)
 	aug := &augment.Augmenter{R: r}
+	// off-topic sentences draw from their own stream, so that editing the
+	// off-topic list does not reshuffle the split of every other reply
+	rIDK := augment.NewRand(opt.Seed ^ 0x1d1d1d1d)
+	augIDK := &augment.Augmenter{R: rIDK}
+	streams := func(reply string) (*augment.Rand, *augment.Augmenter) {
+		if reply == IDK {
+			return rIDK, augIDK
+		}
+		return r, aug
+	}
 	answer := map[string]string{} // every source sentence and its reply
 	var sources, held [][3]string // sentence, reply, what it asks about
 	// addSplit holds out h of the questions about topic, the last ones
 	// after coverFirst: training sees every word they use, so held-out
 	// questions test new phrasings of seen words, not unseen words.
 	addSplit := func(topic string, qs []string, reply string, keep int) error {
+		r, _ := streams(reply)
 		qs = append([]string(nil), qs...)
 		r.Shuffle(len(qs), func(i, j int) { qs[i], qs[j] = qs[j], qs[i] })
 		qs = coverFirst(qs)
@@ -222,7 +240,7 @@ func Generate(o *Object, opt Options) (*Sets, error) {
 		idk = append(idk, augment.MustExpand(t)...)
 	}
 	for n := 0; n < opt.Nonsense; {
-		if s := augment.Nonsense(r); answer[s] == "" && !contains(idk, s) {
+		if s := augment.Nonsense(rIDK); answer[s] == "" && !contains(idk, s) {
 			idk = append(idk, s)
 			n++
 		}
@@ -244,6 +262,7 @@ func Generate(o *Object, opt Options) (*Sets, error) {
 	}
 	targets := capTargets(byReply, opt)
 	for _, reply := range replies(byReply) {
+		r, aug := streams(reply)
 		qs := byReply[reply]
 		target := targets[reply]
 		if len(qs) > target {
@@ -282,6 +301,7 @@ func Generate(o *Object, opt Options) (*Sets, error) {
 	// training variants have up to two changes, so the model learns more
 	// noise than it is tested on)
 	for _, p := range held {
+		_, aug := streams(p[1])
 		g := augment.Group{Source: p[0], Reply: p[1]}
 		for try := 0; try < 4; try++ {
 			if v := aug.Typo(p[0]); v != p[0] && !used[v] {
