@@ -48,13 +48,9 @@ func runBench(args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := lm.Load(*model)
+	m, p, err := buildModel(*model, k)
 	if err != nil {
 		return err
-	}
-	p, err := codegen.Build(m, codegen.Options{Kernel: k})
-	if err != nil {
-		return fmt.Errorf("%s: %v", *model, err)
 	}
 	prof := newProfile(p, len(m.Layers))
 	ours, err := measure(p.COM, qs, prof.hooks())

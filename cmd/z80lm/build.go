@@ -38,7 +38,7 @@ func runBuild(args []string) error {
 	if err != nil {
 		return usagef("--kernel: %v", err)
 	}
-	p, err := buildModel(*model, k)
+	_, p, err := buildModel(*model, k)
 	if err != nil {
 		return err
 	}
@@ -67,14 +67,14 @@ func runBuild(args []string) error {
 }
 
 // buildModel loads and compiles a model, naming the file in errors.
-func buildModel(path string, k codegen.Kernel) (*codegen.Program, error) {
+func buildModel(path string, k codegen.Kernel) (*lm.Model, *codegen.Program, error) {
 	m, err := lm.Load(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p, err := codegen.Build(m, codegen.Options{Kernel: k})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
 	}
-	return p, nil
+	return m, p, nil
 }

@@ -104,13 +104,9 @@ func openChat(model, com string, native bool, mhz float64, def examples.Program)
 		name, image = com, b
 		banner = fmt.Sprintf("%s: %d bytes on the emulated Z80 (CP/M 2.2). Type ! to quit.", com, len(b))
 	case model != "":
-		m, err := lm.Load(model)
+		_, p, err := buildModel(model, codegen.Auto)
 		if err != nil {
 			return nil, "", err
-		}
-		p, err := codegen.Build(m, codegen.Options{})
-		if err != nil {
-			return nil, "", fmt.Errorf("%s: %v", model, err)
 		}
 		name, image = model, p.COM
 		banner = fmt.Sprintf("%s compiled to a %d-byte .COM (kernels %s), on the emulated Z80. Type ! to quit.", model, len(p.COM), p.KernelSummary())
