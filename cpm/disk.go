@@ -197,17 +197,25 @@ func (m *Machine) fcb(a uint16, wild bool) (name83, bool) {
 	return n, (drive == 0 || drive == 1) && n.valid(wild)
 }
 
-// find returns the one file an unambiguous FCB names.
-func (m *Machine) find(a uint16) (dirEntry, bool) {
-	n, ok := m.fcb(a, false)
+// matching returns the files the FCB at a names (wildcards '?' allowed
+// when wild is set); nil when the name is invalid, nothing matches or the
+// directory cannot be read.
+func (m *Machine) matching(a uint16, wild bool) []dirEntry {
+	n, ok := m.fcb(a, wild)
 	if !ok {
-		return dirEntry{}, false
+		return nil
 	}
 	es, err := m.dsk.list(n)
 	if err != nil {
 		m.diskErr(err)
-		return dirEntry{}, false
+		return nil
 	}
+	return es
+}
+
+// find returns the one file an unambiguous FCB names.
+func (m *Machine) find(a uint16) (dirEntry, bool) {
+	es := m.matching(a, false)
 	if len(es) == 0 {
 		return dirEntry{}, false
 	}
@@ -299,16 +307,8 @@ func (m *Machine) diskCall(fn byte) {
 		}
 		ret(0)
 	case 15: // open file
-		n, ok := m.fcb(a, true)
-		if !ok {
-			ret(0xFF)
-			return
-		}
-		es, err := m.dsk.list(n)
-		if err != nil || len(es) == 0 {
-			if err != nil {
-				m.diskErr(err)
-			}
+		es := m.matching(a, true)
+		if len(es) == 0 {
 			ret(0xFF)
 			return
 		}
@@ -361,16 +361,8 @@ func (m *Machine) diskCall(fn byte) {
 		m.dirRecord(h.entry, h.ext)
 		ret(0) // the entry is the first of the four in the DMA buffer
 	case 19: // delete file(s)
-		n, ok := m.fcb(a, true)
-		if !ok {
-			ret(0xFF)
-			return
-		}
-		es, err := m.dsk.list(n)
-		if err != nil || len(es) == 0 {
-			if err != nil {
-				m.diskErr(err)
-			}
+		es := m.matching(a, true)
+		if len(es) == 0 {
 			ret(0xFF)
 			return
 		}
