@@ -96,8 +96,12 @@ func rowWalk(p string, op []string, cond, fix string, empty bool) string {
 	return b.String()
 }
 
-// addRow adds C to the low byte of a row; the carry goes to the high byte.
-var addRow = []string{"ld a,(hl)               ;  7", "add a,c                 ;  4", "ld (hl),a               ;  7"}
+// addRow adds C to the low byte of a row, subRow subtracts it; the carry
+// or borrow goes to the high byte.
+var (
+	addRow = []string{"ld a,(hl)               ;  7", "add a,c                 ;  4", "ld (hl),a               ;  7"}
+	subRow = []string{"ld a,(hl)               ;  7", "sub c                   ;  4", "ld (hl),a               ;  7"}
+)
 
 // scatterKernel is acc += x[i] * (column i of W) for every input i listed
 // at HL (page aligned, B entries, 0 = 256; every listed x[i] is non-zero).
@@ -105,10 +109,10 @@ var addRow = []string{"ld a,(hl)               ;  7", "add a,c                 ;
 // sc_ap the accumulator. Column i: n_plus, the rows of its +1 weights,
 // n_minus, the rows of its -1 weights (a -2 weight is listed twice).
 // Per row about 37 T, and 24 T more when the low byte carries (+1) or
-// does not (-1).
+// borrows (-1).
 func scatterKernel() string {
 	apLoop := rowWalk("ap", addRow, "c", "inc (hl)", true)
-	ngLoop := rowWalk("ng", addRow, "nc", "dec (hl)", false)
+	ngLoop := rowWalk("ng", subRow, "c", "dec (hl)", false)
 	return `; scatter: acc += x[i] * (column i of W) for every input i listed at HL
 ; (page aligned, B entries, 0 = 256; every listed x[i] is non-zero).
 ; The caller patches the pages: sc_pp the column pointer table, sc_xp x,
@@ -144,10 +148,7 @@ sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
 ` + apLoop + `        pop de                  ; E = n_minus, D = its first row
         ld a,e
         or a
-        jp z,sc_next
-        xor a
-        sub c
-        ld c,a                  ; -x adds C = low byte of -x and a borrow
+        jp z,sc_next            ; -x: subtract C, a borrow from the high byte
 ` + ngLoop + `sc_next:
         exx
         dec b                   ; B' = inputs to go
