@@ -47,7 +47,12 @@ func (g *generator) source(bss int, sizing bool) []byte {
 	if slices.Contains(g.kernels, Compact) {
 		g.b.WriteString(compactKernel())
 	}
-	g.b.WriteString(scatterKernel())
+	if g.listScatter() {
+		g.b.WriteString(listScatter)
+	}
+	if g.listScatter() || g.anyFused() {
+		g.b.WriteString(walkKernel())
+	}
 	if g.ctxCounts() {
 		f := 5
 		if g.qCounts() {
@@ -55,9 +60,9 @@ func (g *generator) source(bss int, sizing bool) []byte {
 		}
 		g.b.WriteString(ctxKernel(f))
 		if g.qCounts() {
-			g.b.WriteString(finCtxQ())
+			g.b.WriteString(finCtxQ(g.fused(0)))
 		} else {
-			g.b.WriteString(finCtx(m.Layers[0].Shift))
+			g.b.WriteString(finCtx(m.Layers[0].Shift, g.fused(0)))
 		}
 	}
 	g.f("\n; ---- model: code ----\n\n")
@@ -116,6 +121,27 @@ func (g *generator) qCounts() bool {
 	}
 	return true
 }
+
+// fused says whether layer k's finaliser adds each non-zero output's
+// column of layer k+1 itself (see fuse) instead of listing the non-zero
+// outputs for layer k+1's kernel: when layer k+1 has the fast kernel.
+func (g *generator) fused(k int) bool {
+	return k+1 < len(g.m.Layers) && g.kernels[k+1] == Scatter
+}
+
+func (g *generator) anyFused() bool {
+	for k := range g.m.Layers {
+		if g.fused(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// listScatter says whether scatter, the walk over a list of inputs, is
+// needed: for layer 1's query half (or whole layer 1) with the fast kernel
+// when it does not count it in bytes.
+func (g *generator) listScatter() bool { return g.kernels[0] == Scatter && !g.qCounts() }
 
 // oneList says whether layer k keeps one list a column (see columnOne):
 // the last layer, with the fast kernel, when it is not also the first.
@@ -182,63 +208,97 @@ func (g *generator) code() {
 		g.f("        ret\n\n")
 	}
 
-	g.f("; fwd_step: one forward pass over x; the logits end in page logpage.\nfwd_step:\n")
-	for k, l := range m.Layers {
-		prev, list, count := "xpage", fmt.Sprintf("nz%d", k), fmt.Sprintf("nz%dc", k)
-		if k > 0 {
-			prev = fmt.Sprintf("acc%d", k)
-		}
-		acc := fmt.Sprintf("acc%d", k+1)
-		g.f("layer%d:                         ; %d -> %d, %s\n", k+1, l.In, l.Out, g.kernels[k])
-		switch {
-		case k == 0 && g.ctxCounts():
-			g.f("        ld a,(nreply)           ; the all-space n-grams' counts\n        cp 8\n        jr c,l1_t\n        ld a,8\n")
-			g.f("l1_t:   add a,spc\n        ld h,a\n        ld l,0\n        ld de,l1cnt*256\n        ld bc,256\n        call ldir16\n")
-			g.f("        ld hl,(ccount)          ; count the other context n-grams\n        ld a,h\n        or l\n        jr z,l1_none\n")
-			g.f("        ld b,l\n        ld hl,clist*256\n        call cscatter\nl1_none:\n")
-			odd := ""
-			if l.Out%2 == 1 {
-				odd = "_o"
-			}
-			fin := "fin_ctx"
-			if g.qCounts() {
-				fin = "fin_ctxq"
-			}
-			g.f("        ld b,%d                 ; pairs of outputs\n        ld ix,nz1*256\n        call %s%s\n", (l.Out+1)/2, fin, odd)
-			g.f("        push ix\n        pop hl\n        ld de,nz1*256\n        or a\n        sbc hl,de\n        ld (nz1c),hl\n")
+	g.f("; fwd_step: one forward pass over x; the logits end in page logpage.\n")
+	g.f("; With the fused finalisers, a layer's part (layerK) ends with the previous\n")
+	g.f("; layer's outputs being finalised and their columns added (see fuse).\nfwd_step:\n")
+	l := m.Layers[0]
+	g.f("layer1:                         ; %d -> %d, %s\n", l.In, l.Out, g.kernels[0])
+	if g.ctxCounts() {
+		g.f("        ld a,(nreply)           ; the all-space n-grams' counts\n        cp 8\n        jr c,l1_t\n        ld a,8\n")
+		g.f("l1_t:   add a,spc\n        ld h,a\n        ld l,0\n        ld de,l1cnt*256\n        ld bc,256\n        call ldir16\n")
+		g.f("        ld hl,(ccount)          ; count the other context n-grams\n        ld a,h\n        or l\n        jr z,l1_none\n")
+		g.f("        ld b,l\n        ld hl,clist*256\n        call cscatter\nl1_none:\n")
+	} else {
+		g.f("        ld hl,qacc*256          ; acc = bias + query half\n")
+		g.f("        ld de,acc1*256\n        ld bc,%d\n        call cppair\n", l.Out)
+		g.columnsCall("c", 0, "clist", "ccount", "xpage", "acc1")
+	}
+	for k := 0; k+1 < n; k++ {
+		next := m.Layers[k+1]
+		head := fmt.Sprintf("layer%d:                         ; %d -> %d, %s\n", k+2, next.In, next.Out, g.kernels[k+1])
+		if g.fused(k) {
+			g.f("%s", head)
+			g.setacc(k+1, fmt.Sprintf("acc%d", k+2))
+			g.fusedFinal(k)
 			continue
-		case k == 0:
-			g.f("        ld hl,qacc*256          ; acc = bias + query half\n")
-			g.f("        ld de,acc1*256\n        ld bc,%d\n        call cppair\n", l.Out)
-			g.columnsCall("c", 0, "clist", "ccount", "xpage", acc)
-		case g.oneList(k):
-			g.setacc(k, fmt.Sprintf("acc%d", k+1))
-			g.f("        ld hl,sc_next           ; one list a column\n        ld d,h\n        ld e,l\n        call sc_mode\n")
-			g.columnsCall("", k, list, count, prev, acc)
-			g.f("        ld hl,ap_done\n        ld de,sc_wn\n        call sc_mode\n")
-		default:
-			g.setacc(k, fmt.Sprintf("acc%d", k+1))
-			g.columnsCall("", k, list, count, prev, acc)
 		}
-		if k < n-1 {
-			odd := ""
-			if l.Out%2 == 1 {
-				odd = "_o"
-			}
-			g.f("        ld h,%s\n        ld b,%d                ; pairs of outputs\n", acc, (l.Out+1)/2)
-			g.f("        ld de,nz%d*256\n        call fin_relu%d%s\n", k+1, l.Shift, odd)
-			g.f("        ld hl,nz%dc\n        ld a,%s\n        call nzcount\n", k+1, acc)
-		} else {
-			g.f("        ld h,%s\n        ld b,%d\n", acc, l.Out&255)
-			if g.oneList(k) {
-				g.f("        call fin_lastm%d\n", l.Shift)
-			} else {
-				g.f("        call fin_last%d\n", l.Shift)
-			}
-		}
+		g.listFinal(k)
+		g.f("%s", head)
+		g.setacc(k+1, fmt.Sprintf("acc%d", k+2))
+		g.columnsCall("", k+1, fmt.Sprintf("nz%d", k+1), fmt.Sprintf("nz%dc", k+1), fmt.Sprintf("acc%d", k+1), fmt.Sprintf("acc%d", k+2))
+	}
+	l = m.Layers[n-1]
+	g.f("        ld h,acc%d\n        ld b,%d\n", n, l.Out&255)
+	if g.oneList(n - 1) {
+		g.f("        call fin_lastm%d\n", l.Shift)
+	} else {
+		g.f("        call fin_last%d\n", l.Shift)
 	}
 	g.f("        ret\n\n")
 	g.finalisers()
+}
+
+// finalName returns the fused finaliser of hidden layer k and the prefix
+// of its labels (see fuse).
+func (g *generator) finalName(k int) (name, prefix string) {
+	switch {
+	case k == 0 && g.qCounts():
+		return "fin_ctxqf", "fqf"
+	case k == 0 && g.ctxCounts():
+		return "fin_ctxf", "fcf"
+	}
+	s := g.m.Layers[k].Shift
+	return fmt.Sprintf("fin_fuse%d", s), fmt.Sprintf("ff%d", s)
+}
+
+// fusedFinal writes the call of hidden layer k's fused finaliser, which
+// also adds layer k+1's columns: it points the walk at layer k+1's
+// tables and back at the finaliser.
+func (g *generator) fusedFinal(k int) {
+	name, p := g.finalName(k)
+	g.f("        ld a,ptr%d\n        ld (%s_pp+1),a\n        ld a,acc%d\n        ld (sc_ap+1),a\n", k+2, p, k+2)
+	if g.oneList(k + 1) {
+		g.f("        ld hl,%s_r              ; one list a column\n        ld d,h\n        ld e,l\n        ld bc,cw_ret\n", p)
+	} else {
+		g.f("        ld hl,ap_done\n        ld de,%s_r\n        ld bc,sc_wn\n", p)
+	}
+	g.f("        call sc_mode\n")
+	if k > 0 || !g.ctxCounts() {
+		g.f("        ld h,acc%d\n", k+1)
+	}
+	g.f("        ld b,%d\n        call %s\n", g.m.Layers[k].Out&255, name)
+}
+
+// listFinal writes the finaliser of hidden layer k that lists its non-zero
+// outputs in page nz<k+1> for the next layer's compact kernel.
+func (g *generator) listFinal(k int) {
+	l := g.m.Layers[k]
+	odd := ""
+	if l.Out%2 == 1 {
+		odd = "_o"
+	}
+	if k == 0 && g.ctxCounts() {
+		fin := "fin_ctx"
+		if g.qCounts() {
+			fin = "fin_ctxq"
+		}
+		g.f("        ld b,%d                 ; pairs of outputs\n        ld ix,nz1*256\n        call %s%s\n", (l.Out+1)/2, fin, odd)
+		g.f("        push ix\n        pop hl\n        ld de,nz1*256\n        or a\n        sbc hl,de\n        ld (nz1c),hl\n")
+		return
+	}
+	g.f("        ld h,acc%d\n        ld b,%d                ; pairs of outputs\n", k+1, (l.Out+1)/2)
+	g.f("        ld de,nz%d*256\n        call fin_relu%d%s\n", k+1, l.Shift, odd)
+	g.f("        ld hl,nz%dc\n        ld a,acc%d\n        call nzcount\n", k+1, k+1)
 }
 
 // setacc writes code that sets the accumulator at page acc to layer k's
@@ -268,6 +328,9 @@ func (g *generator) shortBias(k int) bool {
 // word at count) to the accumulator at apage, with the layer's kernel.
 func (g *generator) columnsCall(tag string, k int, list, count, xpage, apage string) {
 	skip := fmt.Sprintf("sc%d%s_none", k+1, tag)
+	if g.kernels[k] == Scatter {
+		g.f("        ld hl,ap_done\n        ld de,sc_next\n        ld bc,sc_wn\n        call sc_mode\n")
+	}
 	g.f("        ld hl,(%s)\n        ld a,h\n        or l\n        jr z,%s\n        ld b,l                  ; 256 inputs: B = 0\n", count, skip)
 	if g.kernels[k] == Scatter {
 		g.f("        ld a,ptr%d\n        ld (sc_pp+1),a\n", k+1)
@@ -290,7 +353,35 @@ func (g *generator) finalisers() {
 	done := map[string]bool{}
 	for k, l := range g.m.Layers {
 		s := l.Shift
-		if k < n-1 && !done[fmt.Sprint("r", s)] {
+		ctxFinal := k == 0 && g.ctxCounts() // fin_ctx or fin_ctxq (walk.go)
+		if k < n-1 && !ctxFinal && g.fused(k) && !done[fmt.Sprint("f", s)] {
+			done[fmt.Sprint("f", s)] = true
+			p := fmt.Sprintf("ff%d", s)
+			inline, wide := fuse(p, false, "")
+			g.f(`; fin_fuse%[1]d: out = max(acc >> %[1]d, 0) for the B outputs (0 = 256) of the
+; table at page H, adding each non-zero out times its column of the next
+; layer to that layer's accumulator (see fuse). Per entry: 38 T when
+; negative.
+fin_fuse%[1]d:
+        call di_save
+        ld (sc_sp),sp
+        ld l,0
+        inc h                   ; walk the high bytes
+%[2]s_lp:
+        ld a,(hl)               ;  7 high byte
+        or a                    ;  4
+        jp m,%[2]s_n            ; 10 negative: ReLU gives 0
+        ld c,a                  ;  4
+        dec h                   ;  4
+        ld a,(hl)               ;  7 CA = acc
+        inc h                   ;  4
+`, s, p)
+			for range s {
+				g.f("        srl c                   ;  8 positive: a logical shift is the floor\n        rra                     ;  4\n")
+			}
+			g.f("%s%s_n:  inc l                   ;  4\n%s        jp sc_leave\n%s", inline, p, loopEnd(p+"_lp", s <= 14), wide)
+		}
+		if k < n-1 && !ctxFinal && !g.fused(k) && !done[fmt.Sprint("r", s)] {
 			done[fmt.Sprint("r", s)] = true
 			var body strings.Builder
 			for range s {

@@ -8,23 +8,26 @@ import (
 // The SP-walking kernels. A column's rows are walked with SP: one POP
 // fetches two rows in 10 T. Interrupts are off meanwhile (di_save and
 // sc_leave in kernels.asm), and there is no CALL or PUSH until SP is back.
-// The list of inputs and its count live in HL' and B'.
+// The finaliser or the list of inputs that drives the walk keeps its
+// registers in the other set (EXX).
 
 // rowWalk returns the code that applies op to a list of rows (H = the
 // table's page), four rows a turn. The caller has popped the list's
 // header and first row into DE: E = the number n of rows as a list header
 // stores it, rotated right twice (groups of four in bits 5-0, the rest in
 // bits 7-6), D = the first row (if n > 0), SP -> the byte after it; so an
-// odd n enters the loop with its first row in D, an even n steps SP back; op works on the row in L. A non-empty
-// fix names the flag condition on which op's result needs fixing up out of
-// line with fix (an instruction on (HL) of the high page) — the carry of a
-// 16-bit add. empty adds a test for B = 0. The code ends at p_done.
-func rowWalk(p string, op []string, cond, fix string, empty bool) string {
+// odd n enters the loop with its first row in D, an even n steps SP back;
+// op works on the row in L. A non-empty fix names the flag condition on
+// which op's result needs fixing up out of line with fix (an instruction
+// on (HL) of the high page): the carry or borrow of a 16-bit add. empty
+// adds a test for B = 0. The exits, labelled p_x1, p_x2... (exits of
+// them), jump to p_done, where the code ends.
+func rowWalk(p string, op []string, cond, fix string, empty bool) (code string, exits int) {
 	var b strings.Builder
 	exit := 0 // the exits are labelled p_x1, p_x2...: sc_mode patches ap's
 	jpDone := func(cc string) {
 		exit++
-		fmt.Fprintf(&b, "%-8s%-24s; (patched by sc_mode)\n", fmt.Sprintf("%s_x%d:", p, exit), "jp "+cc+p+"_done")
+		fmt.Fprintf(&b, "%-8s%-24s; (ap, ng: patched by sc_mode)\n", fmt.Sprintf("%s_x%d:", p, exit), "jp "+cc+p+"_done")
 	}
 	w := func(label, ins, comment string) {
 		if label != "" {
@@ -93,7 +96,7 @@ func rowWalk(p string, op []string, cond, fix string, empty bool) string {
 	w("", "dec sp", "two: back to the first row")
 	w("", "jp "+p+"_r2", "")
 	w(p+"_done", "", "")
-	return b.String()
+	return b.String(), exit
 }
 
 // addRow adds C to the low byte of a row, subRow subtracts it; the carry
@@ -103,21 +106,72 @@ var (
 	subRow = []string{"ld a,(hl)               ;  7", "sub c                   ;  4", "ld (hl),a               ;  7"}
 )
 
-// scatterKernel is acc += x[i] * (column i of W) for every input i listed
-// at HL (page aligned, B entries, 0 = 256; every listed x[i] is non-zero).
-// The caller patches the pages: sc_pp the column pointer table, sc_xp x,
-// sc_ap the accumulator. Column i: n_plus, the rows of its +1 weights,
-// n_minus, the rows of its -1 weights (a -2 weight is listed twice).
+// walkKernel is the column walk that both scatter and the fused
+// finalisers (see fuse) use: acc += x * (column i of W) for 0 < x < 256.
+// It is entered at sc_ap with C = x, SP -> column i just past its first
+// word, E = n_plus and D = its first row; sc_ap holds the accumulator's
+// page (patched by the caller). Column i: n_plus, the rows of its +1
+// weights, n_minus, the rows of its -1 weights (a -2 weight is listed
+// twice), or for a layer with one list a column (see columnOne) only the
+// first list. Where it goes when done is set by sc_mode before each use.
 // Per row about 37 T, and 24 T more when the low byte carries (+1) or
-// borrows (-1).
-func scatterKernel() string {
-	apLoop := rowWalk("ap", addRow, "c", "inc (hl)", true)
-	ngLoop := rowWalk("ng", subRow, "c", "dec (hl)", false)
-	return `; scatter: acc += x[i] * (column i of W) for every input i listed at HL
+// borrows (-1). col16 does the same for x >= 256, with the real stack.
+func walkKernel() string {
+	apLoop, apExits := rowWalk("ap", addRow, "c", "inc (hl)", true)
+	ngLoop, ngExits := rowWalk("ng", subRow, "c", "dec (hl)", false)
+	return `; the column walk: +x for the rows of the +1 list, then -x for those of
+; the -1 list; entered with C = x, E = n_plus, D = the first row.
+sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
+` + apLoop + `        pop de                  ; E = n_minus, D = its first row
+        ld a,e
+        or a
+ng_x0:  jp z,ng_done            ; (patched by sc_mode)
+` + ngLoop + `        ; (never reached: sc_mode sets every exit before each use)
+
+; col16: acc += x * (column at HL) for x >= 256 (C = low byte, A = high
+; byte of x): full 16-bit adds with add_w, on the real stack.
+col16:  ld (aw_hi+1),a
+        ld a,(sc_ap+1)
+        ld d,a                  ; D = acc low page
+        ld a,(hl)
+        inc hl
+        rlca
+        rlca                    ; the header rotated back: n
+        or a
+        ld b,a
+        call nz,add_w           ; +x
+sc_wm:  jp sc_wn                ; (patched by sc_mode: cw_ret for one list)
+sc_wn:  ld a,(hl)
+        inc hl
+        rlca
+        rlca
+        or a
+        ret z
+        ld b,a
+        ld a,(aw_hi+1)          ; -x = (NOT x) + 1
+        cpl
+        ld (aw_hi+1),a
+        xor a
+        sub c
+        ld c,a
+        jr nz,cw_sub
+        ld a,(aw_hi+1)          ; low byte 0: the +1 carries into the high byte
+        inc a
+        ld (aw_hi+1),a
+cw_sub: jp add_w
+cw_ret: ret
+
+` + scMode(apExits, ngExits)
+}
+
+// listScatter is scatter, the column walk driven by a list of inputs:
+// acc += x[i] * (column i of W) for every input i listed at HL (page
+// aligned, B entries, 0 = 256; every listed x[i] is non-zero). The caller
+// patches the pages (sc_pp the column pointer table, sc_xp x, sc_ap the
+// accumulator) and calls sc_mode with sc_next as where a column ends. It
+// falls into walkKernel.
+const listScatter = `; scatter: acc += x[i] * (column i of W) for every input i listed at HL
 ; (page aligned, B entries, 0 = 256; every listed x[i] is non-zero).
-; The caller patches the pages: sc_pp the column pointer table, sc_xp x,
-; sc_ap the accumulator. Column i: n_plus, the rows of its +1 weights,
-; n_minus, the rows of its -1 weights (a -2 weight is listed twice).
 ; Rows are walked with SP (see walk.go).
 scatter:
         push bc
@@ -142,53 +196,85 @@ sc_xp:  ld h,0                  ;  7 (patched) x
         ex de,hl                ;  4 HL -> column i
         or a                    ;  4
         jp nz,sc_wide           ; 10
-        ld sp,hl                ;  6 0 < x < 256: +x adds C with a carry
-        pop de                  ; 10 into the high byte; E = n_plus, D = its first row
-sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
-` + apLoop + `        pop de                  ; E = n_minus, D = its first row
-        ld a,e
-        or a
-        jp z,sc_next            ; -x: subtract C, a borrow from the high byte
-` + ngLoop + `sc_next:
+        ld sp,hl                ;  6 0 < x < 256
+        pop de                  ; 10 E = n_plus, D = its first row
+        jp sc_ap                ; 10 the walk ends at sc_next (sc_mode)
+sc_wide:                        ; x >= 256
+        ld sp,(sc_sp)
+        call col16
+sc_next:
         exx
         dec b                   ; B' = inputs to go
         jp nz,sc_col
         jp sc_leave
-sc_wide:                        ; x >= 256: full 16-bit adds, on the stack
-        ld sp,(sc_sp)
-        ld (aw_hi+1),a
-        ld a,(sc_ap+1)
-        ld d,a
-        ld a,(hl)
-        inc hl
-        rlca
-        rlca                    ; the header rotated back: n
-        or a
-        ld b,a
-        call nz,add_w           ; +x
-sc_wm:  jp sc_wn                ; (patched by sc_mode)
-sc_wn:  ld a,(hl)
-        inc hl
-        rlca
-        rlca
-        or a
-        jp z,sc_next
-        ld b,a
-        ld a,(aw_hi+1)          ; -x = (NOT x) + 1
-        cpl
-        ld (aw_hi+1),a
-        xor a
-        sub c
-        ld c,a
-        jr nz,sc_w1             ; low byte 0: the +1 carries into the high byte
-        ld a,(aw_hi+1)
-        inc a
-        ld (aw_hi+1),a
-sc_w1:  call add_w
-        jp sc_next
 
-` + scMode() + `
 `
+
+// fuse is the end of a fused finaliser's path for a positive output: the
+// output (L) times its column of the next layer is added to the next
+// layer's accumulator with the column walk, so that no list of non-zero
+// outputs is written and read back, and the output itself is not stored.
+// x is in A (high byte) and C (low byte) if hiInA, else in C (high) and A
+// (low). The walk runs on the other register set and comes back to p_r
+// (sc_mode); the finaliser keeps B, H and L, and restore sets again what
+// else it needs; then it goes on at p_n, which the caller writes next.
+// wide is the out-of-line path for x >= 256, to be placed after the
+// finaliser. The caller patches p_pp with the next layer's column pointer
+// table. At p_pp, L = the output and A = x; at p_wx, L = the output, A =
+// x's high byte and C its low byte (the tests hook there).
+func fuse(p string, hiInA bool, restore string) (inline, wide string) {
+	test := `        or a                    ;  4
+        jp nz,P_w               ; 10 x >= 256: the 16-bit path
+        or c                    ;  4 A = x
+        jr z,P_n                ;  7 zero: nothing to add
+`
+	toAC := ""
+	if !hiInA {
+		test = `        inc c                   ;  4
+        dec c                   ;  4
+        jp nz,P_w               ; 10 x >= 256: the 16-bit path
+        or a                    ;  4 A = x
+        jr z,P_n                ;  7 zero: nothing to add
+`
+		toAC = `        ld e,a
+        ld a,c
+        ld c,e                  ; A = high byte, C = low byte
+`
+	}
+	inline = test + `        ld d,h                  ;  4
+        ld e,l                  ;  4 DE = this output
+P_pp:   ld h,0                  ;  7 (patched) the next layer's column pointers
+        ld c,(hl)               ;  7
+        inc h                   ;  4
+        ld h,(hl)               ;  7
+        ld l,c                  ;  4
+        ld sp,hl                ;  6 SP -> this output's column
+        ex de,hl                ;  4 HL = this output again
+        exx                     ;  4 the walk's registers
+        ld c,a                  ;  4 C = x
+        pop de                  ; 10 E = n_plus, D = its first row
+        jp sc_ap                ; 10 the walk ends at P_r (sc_mode)
+P_r:    exx                     ;  4
+P_w2:
+` + restore
+	wide = `P_w:    ld sp,(sc_sp)           ; x >= 256: the real stack, for col16
+        push bc                 ; B = outputs to go
+        push hl                 ; this output
+` + toAC + `P_wx:   ld e,a
+        ld a,(P_pp+1)
+        ld h,a
+        ld a,(hl)
+        inc h
+        ld h,(hl)
+        ld l,a                  ; HL -> this output's column
+        ld a,e
+        call col16
+        pop hl
+        pop bc
+        jp P_w2
+
+`
+	return strings.ReplaceAll(inline, "P_", p+"_"), strings.ReplaceAll(wide, "P_", p+"_")
 }
 
 // ctxKernel counts layer 1's context half: cnt[row] += count * W[row,i]
@@ -208,8 +294,8 @@ func ctxKernel(f int) string {
 	for range 8 - f {
 		hi.WriteString("        sra a\n")
 	}
-	ciLoop := rowWalk("ci", []string{"inc (hl)                ; 11"}, "", "", true)
-	cdLoop := rowWalk("cd", []string{"dec (hl)                ; 11"}, "", "", false)
+	ciLoop, _ := rowWalk("ci", []string{"inc (hl)                ; 11"}, "", "", true)
+	cdLoop, _ := rowWalk("cd", []string{"dec (hl)                ; 11"}, "", "", false)
 	return `; cscatter: cnt[row] += count * W[row,i] for the context inputs listed
 ; at HL (page aligned, B of them, B >= 1); x[i] = 32*count.
 cscatter:
@@ -352,23 +438,26 @@ ms_g:   ld a,(hl)
 }
 
 // finCtx is layer 1's finaliser with the context counts: out[o] =
-// max((qacc[o] + 32*cnt[o]) >> s, 0) into acc1, the non-zero outputs listed
-// at IX. B = outputs (0 = 256). Only the listed outputs are stored (the
-// next layer reads no others). Most outputs are negative, and most of those are seen to be from
-// qacc's high byte and cnt alone (page m32+2, see mk_m32): 52.5 T each; the
-// others cost 124.5 T when negative (two outputs a turn).
-func finCtx(s uint) string {
+// max((qacc[o] + 32*cnt[o]) >> s, 0) into acc1. B = outputs (0 = 256).
+// Only the positive outputs are stored (the next layer reads no others;
+// the fused variant stores none).
+// Most outputs are negative, and most of those are seen to be from qacc's
+// high byte and cnt alone (page m32+2, see mk_m32): 52.5 T each; the others
+// cost 124.5 T when negative (two outputs a turn). fused selects fin_ctxf,
+// which adds each positive output's column of layer 2 (see fuse) instead
+// of listing the non-zero outputs at IX (fin_ctx).
+func finCtx(s uint, fused bool) string {
 	var sh strings.Builder
 	for range s {
 		sh.WriteString("        srl a                   ;  8 positive: a logical shift is the floor\n        rr c                    ;  8\n")
 	}
-	entry := func(n int) string {
+	entry := func(p, tail string) string {
 		return strings.ReplaceAll(`        ld h,qacc+1             ;  7 (pages: qacc low and high, l1cnt,
         ld e,(hl)               ;  7  acc1 low and high in a row)
         ld a,(de)               ;  7 A = t(qacc's high byte)
         inc h                   ;  4
         add a,(hl)              ;  7 + cnt[o]
-        jp m,fc_nN              ; 10 negative: so is acc, out[o] is 0
+        jp m,P_n                ; 10 negative: so is acc, out[o] is 0
         ld e,(hl)               ;  7 E = cnt[o]
         dec d
         dec d                   ;  8 m32
@@ -382,20 +471,33 @@ func finCtx(s uint) string {
         ld a,(de)               ;  7 high byte of 32*cnt
         adc a,(hl)              ;  7 AC = acc
         inc d                   ;  4 m32+2
-        inc h
-        inc h                   ;  8 acc1
         or a                    ;  4
-        jp m,fc_nN              ; 10 negative: out[o] is 0
-`+sh.String()+`        ld (hl),c
+        jp m,P_n                ; 10 negative: out[o] is 0
+`+sh.String()+tail+`P_n:    inc l                   ;  4
+`, "P_", p+"_")
+	}
+	if fused {
+		inline, wide := fuse("fcf", true, "        ld d,m32+2\n")
+		return `; fin_ctxf: one output a turn, B = outputs.
+fin_ctxf:
+        call di_save
+        ld (sc_sp),sp
+        ld l,0
+        ld d,m32+2
+fcf_lp:
+` + entry("fcf", inline) + loopEnd("fcf_lp", s <= 8) + `        jp sc_leave
+` + wide
+	}
+	list := `        inc h
+        inc h                   ;  8 acc1
+        ld (hl),c
         inc h
         ld (hl),a
         or c
-        jr z,fc_nN
+        jr z,P_n
         ld (ix+0),l             ; non-zero: list it
         inc ix
-fc_nN:  inc l                   ;  4
-`, "N", fmt.Sprint(n))
-	}
+`
 	return `; fin_ctx: two outputs a turn, B = pairs (fin_ctx_o for an odd number of
 ; outputs: B = (outputs+1)/2).
 fin_ctx_o:
@@ -406,7 +508,7 @@ fin_ctx:
         ld l,0
         ld d,m32+2
 fc_lp:
-` + entry(1) + "fc_h2:\n" + entry(2) + loopEnd("fc_lp", s <= 4) + `        ret
+` + entry("fc1", list) + "fc_h2:\n" + entry("fc2", list) + loopEnd("fc_lp", s <= 4) + `        ret
 
 `
 }
@@ -415,18 +517,18 @@ fc_lp:
 // qCounts): out[o] = max((b[o] + 32*k) >> s, 0) with k = cnt[o] + qcnt[o]
 // (|k| <= 162: 60 query trigrams and 21 context n-grams, weights -2..1;
 // an 8-bit sum below -128 overflows, and is negative). As |b| < 32, k < 0
-// means a negative sum: 55.5 T. Otherwise, as s <= 5, the sum shifted is
-// (k << 5-s) + (b >> s): the m32 table (built with f = 5-s) plus page
-// b1p (b >> s, low and high bytes), no shifts. Pages l1cnt, qcnt, b1p
-// (two) and acc1 (two) in a row; B = pairs of outputs.
-func finCtxQ() string {
-	entry := func(n int) string {
+// means a negative sum: 55.5 T (49 T fused). Otherwise, as s <= 5, the sum
+// shifted is (k << 5-s) + (b >> s): the m32 table (built with f = 5-s)
+// plus page b1p (b >> s, low and high bytes), no shifts. Pages l1cnt,
+// qcnt, b1p (two) and acc1 (two) in a row. fused as for finCtx.
+func finCtxQ(fused bool) string {
+	entry := func(p, tail string) string {
 		return strings.ReplaceAll(`        ld h,l1cnt              ;  7
         ld a,(hl)               ;  7 cnt[o]
         inc h                   ;  4
         add a,(hl)              ;  7 k = cnt[o] + qcnt[o]
-        jp pe,fq_nN             ; 10 below -128
-        jp m,fq_nN              ; 10 negative: out[o] is 0
+        jp pe,P_n               ; 10 below -128
+        jp m,P_n                ; 10 negative: out[o] is 0
         ld e,a                  ;  4
         ld a,(de)               ;  7 low byte of k << 5-s
         inc h                   ;  4
@@ -437,19 +539,33 @@ func finCtxQ() string {
         inc h                   ;  4
         adc a,(hl)              ;  7 AC = out[o]
         dec d                   ;  4
-        inc h                   ;  4 acc1
         or a                    ;  4
-        jp m,fq_nN              ; 10 k = 0, b < 0: out[o] is 0
+        jp m,P_n                ; 10 k = 0, b < 0: out[o] is 0
+`+tail+`P_n:    inc l                   ;  4
+`, "P_", p+"_")
+	}
+	if fused {
+		inline, wide := fuse("fqf", true, "        ld d,m32\n")
+		return `; fin_ctxqf: one output a turn, B = outputs.
+fin_ctxqf:
+        call di_save
+        ld (sc_sp),sp
+        ld l,0
+        ld d,m32
+fqf_lp:
+` + entry("fqf", inline) + `        djnz fqf_lp             ; 13
+        jp sc_leave
+` + wide
+	}
+	list := `        inc h                   ;  4 acc1
         ld (hl),c
         inc h
         ld (hl),a
         or c
-        jr z,fq_nN
+        jr z,P_n
         ld (ix+0),l             ; non-zero: list it
         inc ix
-fq_nN:  inc l                   ;  4
-`, "N", fmt.Sprint(n))
-	}
+`
 	return `; fin_ctxq: two outputs a turn, B = pairs (fin_ctxq_o for an odd number
 ; of outputs: B = (outputs+1)/2).
 fin_ctxq_o:
@@ -460,7 +576,7 @@ fin_ctxq:
         ld l,0
         ld d,m32
 fq_lp:
-` + entry(1) + "fq_h2:\n" + entry(2) + `        djnz fq_lp              ; 13
+` + entry("fq1", list) + "fq_h2:\n" + entry("fq2", list) + `        djnz fq_lp              ; 13
         ret
 
 `
@@ -476,17 +592,21 @@ func loopEnd(label string, short bool) string {
 	return fmt.Sprintf("        dec b                   ;  4\n        jp nz,%-18s ; 10\n", label)
 }
 
-// scMode is sc_mode, which sets where scatter goes after a column's +1
-// rows: to its -1 rows (HL = ap_done, DE = sc_wn), or, for a layer with
-// one list a column (see columnOne), to the next column (HL = DE =
-// sc_next).
-func scMode() string {
+// scMode is sc_mode, which sets where the column walk goes: HL after a
+// column's +1 rows (ap_done, or the column's end for a layer with one list
+// a column), DE at a column's end, and BC what col16 does after the +1
+// rows (sc_wn, or cw_ret for one list).
+func scMode(apExits, ngExits int) string {
 	var b strings.Builder
 	b.WriteString("sc_mode:\n")
-	for i := 1; i <= 6; i++ {
+	for i := 1; i <= apExits; i++ {
 		fmt.Fprintf(&b, "        ld (ap_x%d+1),hl\n", i)
 	}
-	b.WriteString(`        ld (sc_wm+1),de         ; and likewise for x >= 256
+	b.WriteString("        ex de,hl\n")
+	for i := 0; i <= ngExits; i++ {
+		fmt.Fprintf(&b, "        ld (ng_x%d+1),hl\n", i)
+	}
+	b.WriteString(`        ld (sc_wm+1),bc
         ret
 
 `)
