@@ -600,7 +600,9 @@ func (g *generator) bss(end int) int {
 	list("qlist", "qcount", "             ; non-zero query inputs")
 	list("clist", "ccount", "             ; non-zero context inputs")
 	for k := 1; k < n; k++ {
-		list(fmt.Sprintf("nz%d", k), fmt.Sprintf("nz%dc", k), fmt.Sprintf("             ; non-zero outputs of layer %d", k))
+		if !g.fused(k - 1) {
+			list(fmt.Sprintf("nz%d", k), fmt.Sprintf("nz%dc", k), fmt.Sprintf("             ; non-zero outputs of layer %d", k))
+		}
 	}
 	a := page * 256
 	alloc := func(name string, size int, comment string) {

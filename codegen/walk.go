@@ -516,8 +516,9 @@ fc_lp:
 // finCtxQ is fin_ctx when layer 1 counts its query half too (see
 // qCounts): out[o] = max((b[o] + 32*k) >> s, 0) with k = cnt[o] + qcnt[o]
 // (|k| <= 162: 60 query trigrams and 21 context n-grams, weights -2..1;
-// an 8-bit sum below -128 overflows, and is negative). As |b| < 32, k < 0
-// means a negative sum: 55.5 T (49 T fused). Otherwise, as s <= 5, the sum
+// an 8-bit sum below -128 overflows, and is negative; none can overflow
+// above 127). As |b| < 32, k < 0 means a negative sum: 45.5 T (52 T one
+// output a turn, fused). Otherwise, as s <= 5, the sum
 // shifted is (k << 5-s) + (b >> s): the m32 table (built with f = 5-s)
 // plus page b1p (b >> s, low and high bytes), no shifts. Pages l1cnt,
 // qcnt, b1p (two) and acc1 (two) in a row. fused as for finCtx.
@@ -526,9 +527,9 @@ func finCtxQ(fused bool) string {
 		return strings.ReplaceAll(`        ld h,l1cnt              ;  7
         ld a,(hl)               ;  7 cnt[o]
         inc h                   ;  4
-        add a,(hl)              ;  7 k = cnt[o] + qcnt[o]
-        jp pe,P_n               ; 10 below -128
+        add a,(hl)              ;  7 k = cnt[o] + qcnt[o] (k <= 81)
         jp m,P_n                ; 10 negative: out[o] is 0
+        jp pe,P_n               ; 10 below -128: wrapped to a positive byte
         ld e,a                  ;  4
         ld a,(de)               ;  7 low byte of k << 5-s
         inc h                   ;  4
