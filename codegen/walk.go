@@ -19,12 +19,12 @@ import (
 // odd n enters the loop with its first row in D, an even n steps SP back;
 // op works on the row in L. A non-empty fix names the flag condition on
 // which op's result needs fixing up out of line with fix (an instruction
-// on (HL) of the high page): the carry or borrow of a 16-bit add. empty
-// adds a test for B = 0. The exits, labelled p_x1, p_x2... (exits of
-// them), jump to p_done, where the code ends.
-func rowWalk(p string, op []string, cond, fix string, empty bool) (code string, exits int) {
+// on (HL) of the high page): the carry or borrow of a 16-bit add. An
+// empty list (n = 0) leaves at once. The exits, labelled p_x1, p_x2...
+// (exits of them), jump to p_done, where the code ends.
+func rowWalk(p string, op []string, cond, fix string) (code string, exits int) {
 	var b strings.Builder
-	exit := 0 // the exits are labelled p_x1, p_x2...: sc_mode patches ap's
+	exit := 0
 	jpDone := func(cc string) {
 		exit++
 		fmt.Fprintf(&b, "%-8s%-24s; (ap, ng: patched by sc_mode)\n", fmt.Sprintf("%s_x%d:", p, exit), "jp "+cc+p+"_done")
@@ -76,10 +76,8 @@ func rowWalk(p string, op []string, cond, fix string, empty bool) (code string, 
 	w("", "xor e", " 4 A = rows beyond them, in bits 7-6")
 	w("", "jp nz,"+p+"_part", "10")
 	w("", "dec sp", " 6 whole groups only: back to the first row")
-	if empty {
-		w("", "or b", "")
-		jpDone("z,")
-	}
+	w("", "or b", "")
+	jpDone("z,")
 	rows(0, true)
 	if fix != "" {
 		for i := 1; i <= 4; i++ {
@@ -117,15 +115,12 @@ var (
 // Per row about 37 T, and 24 T more when the low byte carries (+1) or
 // borrows (-1). col16 does the same for x >= 256, with the real stack.
 func walkKernel() string {
-	apLoop, apExits := rowWalk("ap", addRow, "c", "inc (hl)", true)
-	ngLoop, ngExits := rowWalk("ng", subRow, "c", "dec (hl)", false)
+	apLoop, apExits := rowWalk("ap", addRow, "c", "inc (hl)")
+	ngLoop, ngExits := rowWalk("ng", subRow, "c", "dec (hl)")
 	return `; the column walk: +x for the rows of the +1 list, then -x for those of
 ; the -1 list; entered with C = x, E = n_plus, D = the first row.
 sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
 ` + apLoop + `        pop de                  ; E = n_minus, D = its first row
-        ld a,e
-        or a
-ng_x0:  jp z,ng_done            ; (patched by sc_mode)
 ` + ngLoop + `        ; (never reached: sc_mode sets every exit before each use)
 
 ; col16: acc += x * (column at HL) for x >= 256 (C = low byte, A = high
@@ -294,8 +289,8 @@ func ctxKernel(f int) string {
 	for range 8 - f {
 		hi.WriteString("        sra a\n")
 	}
-	ciLoop, _ := rowWalk("ci", []string{"inc (hl)                ; 11"}, "", "", true)
-	cdLoop, _ := rowWalk("cd", []string{"dec (hl)                ; 11"}, "", "", false)
+	ciLoop, _ := rowWalk("ci", []string{"inc (hl)                ; 11"}, "", "")
+	cdLoop, _ := rowWalk("cd", []string{"dec (hl)                ; 11"}, "", "")
 	return `; cscatter: cnt[row] += count * W[row,i] for the context inputs listed
 ; at HL (page aligned, B of them, B >= 1); x[i] = 32*count.
 cscatter:
@@ -334,9 +329,6 @@ cs_rep: ld hl,(cs_colp)
         pop de                  ; E = n_plus, D = its first row
 cs_pg:  ld h,l1cnt              ; (patched by mk_spc at start-up)
 ` + ciLoop + `        pop de                  ; E = n_minus, D = its first row
-        ld a,e
-        or a
-        jp z,cs_end
 ` + cdLoop + `cs_end: dec c
         jp nz,cs_rep
         exx
@@ -604,7 +596,7 @@ func scMode(apExits, ngExits int) string {
 		fmt.Fprintf(&b, "        ld (ap_x%d+1),hl\n", i)
 	}
 	b.WriteString("        ex de,hl\n")
-	for i := 0; i <= ngExits; i++ {
+	for i := 1; i <= ngExits; i++ {
 		fmt.Fprintf(&b, "        ld (ng_x%d+1),hl\n", i)
 	}
 	b.WriteString(`        ld (sc_wm+1),bc
