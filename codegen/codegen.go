@@ -67,6 +67,10 @@ type Program struct {
 	Symbols map[string]int // labels and equates (hook points, tables)
 	Kernels []Kernel       // the kernel of each layer
 	End     int            // first byte above the program's data and stack
+	// Model is the network as compiled: the model given to Build with the
+	// units of each hidden layer in the order of the program's tables (see
+	// signOrder). It computes the same logits.
+	Model *lm.Model
 	// AutoNote says why auto did not use the fast kernel everywhere ("" if
 	// it did or was not asked to choose).
 	AutoNote string
@@ -81,6 +85,7 @@ func Build(m *lm.Model, opt Options) (*Program, error) {
 	if err := check(m); err != nil {
 		return nil, err
 	}
+	m = signOrder(m)
 	n := len(m.Layers)
 	kernels := make([]Kernel, n)
 	for k := range kernels {
@@ -182,8 +187,47 @@ func assemble(m *lm.Model, kernels []Kernel) (*Program, error) {
 		Symbols: ap.Symbols,
 		Kernels: append([]Kernel(nil), kernels...),
 		End:     ap.Symbols["bss_end"],
+		Model:   m,
 		asm:     ap,
 	}, nil
+}
+
+// signOrder returns a copy of m in which the units of each hidden layer
+// are reordered, stably, so that those with a negative bias come first
+// (and the columns of the next layer alike): the network computes the same
+// logits, and the high bytes that start a layer's accumulator each step
+// are one run of FFh and one of 00h, which fillhi writes with PUSH.
+func signOrder(m *lm.Model) *lm.Model {
+	c := *m
+	c.Layers = slices.Clone(m.Layers)
+	for k := 0; k+1 < len(c.Layers); k++ {
+		l, next := c.Layers[k], c.Layers[k+1]
+		order := make([]int, l.Out)
+		for o := range order {
+			order[o] = o
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmpSign(l.B[a]) - cmpSign(l.B[b]) })
+		l.W, l.B = make([]int8, len(l.W)), make([]int16, len(l.B))
+		w := make([]int8, len(next.W))
+		for to, from := range order {
+			copy(l.W[to*l.In:(to+1)*l.In], c.Layers[k].W[from*l.In:(from+1)*l.In])
+			l.B[to] = c.Layers[k].B[from]
+			for r := 0; r < next.Out; r++ {
+				w[r*next.In+to] = next.W[r*next.In+from]
+			}
+		}
+		next.W = w
+		c.Layers[k], c.Layers[k+1] = l, next
+	}
+	return &c
+}
+
+// cmpSign is 0 for a negative b, 1 otherwise.
+func cmpSign(b int16) int {
+	if b < 0 {
+		return 0
+	}
+	return 1
 }
 
 // KernelSummary says which kernel each layer uses, e.g. "fast,fast,compact".

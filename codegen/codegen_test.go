@@ -60,8 +60,9 @@ func vec(cpu *z80.CPU, page, n int) []int16 {
 // at every step, the input vector and every layer's output in Z80 memory
 // must equal the reference value by value. It returns the replies and the
 // number of steps compared.
-func checkActs(t *testing.T, m *lm.Model, p *Program, queries []string) ([]string, int) {
+func checkActs(t *testing.T, p *Program, queries []string) ([]string, int) {
 	t.Helper()
+	m := p.Model // hidden units in the program's order
 	r := lm.NewRunner(m)
 	next, steps, bad := 0, 0, 0
 	var reply []byte
@@ -229,7 +230,7 @@ func TestActivations(t *testing.T) {
 				for i := 0; i < kc.n; i++ {
 					qs = append(qs, gold[i*len(gold)/kc.n].Query)
 				}
-				replies, steps := checkActs(t, m, p, qs)
+				replies, steps := checkActs(t, p, qs)
 				for i, q := range qs {
 					if want := reference(m, q); replies[i] != want {
 						t.Errorf("%q: Z80 %q, reference %q", q, replies[i], want)
@@ -269,7 +270,7 @@ func TestKernelShapes(t *testing.T) {
 					t.Fatal(err)
 				}
 				qs := randomQueries(rng, 10)
-				replies, steps := checkActs(t, m, p, qs)
+				replies, steps := checkActs(t, p, qs)
 				for j, q := range qs {
 					if want := reference(m, q); replies[j] != want {
 						t.Errorf("%q: Z80 %q, reference %q", q, replies[j], want)
@@ -513,7 +514,7 @@ func TestMixedKernels(t *testing.T) {
 		t.Fatalf("kernels %s, want compact,fast,fast", got)
 	}
 	qs := randomQueries(rng, 12)
-	replies, steps := checkActs(t, m, p, qs)
+	replies, steps := checkActs(t, p, qs)
 	for i, q := range qs {
 		if want := reference(m, q); replies[i] != want {
 			t.Errorf("%q: Z80 %q, reference %q", q, replies[i], want)
@@ -536,7 +537,7 @@ func TestShifts(t *testing.T) {
 				t.Fatal(err)
 			}
 			qs := randomQueries(rng, 6)
-			replies, steps := checkActs(t, m, p, qs)
+			replies, steps := checkActs(t, p, qs)
 			for i, q := range qs {
 				if want := reference(m, q); replies[i] != want {
 					t.Errorf("shifts %v, %s: %q: Z80 %q, reference %q", shifts, k, q, replies[i], want)
@@ -714,7 +715,7 @@ func TestQueryCounts(t *testing.T) {
 					t.Fatalf("lowest k %d: the overflow case is not reached", low)
 				}
 			}
-			replies, steps := checkActs(t, m, p, qs)
+			replies, steps := checkActs(t, p, qs)
 			for j, q := range qs {
 				if want := reference(m, q); replies[j] != want {
 					t.Errorf("%q: Z80 %q, reference %q", q, replies[j], want)
@@ -768,6 +769,77 @@ func TestNzcount(t *testing.T) {
 		}
 		if n := int(cpu.Mem[word]) | int(cpu.Mem[word+1])<<8; n != c.wantN {
 			t.Errorf("%s (E = %d): count %d, want %d", c.reason, c.e, n, c.wantN)
+		}
+	}
+}
+
+// TestSignOrder: the reordered network puts each hidden layer's negative
+// biases first and computes the same logits at every step.
+func TestSignOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	m := randomModel(rng, []int{37, 12}, 7, 0.4, 300)
+	o := signOrder(m)
+	for k := range len(o.Layers) - 1 {
+		b := o.Layers[k].B
+		for i := 1; i < len(b); i++ {
+			if b[i-1] >= 0 && b[i] < 0 {
+				t.Fatalf("layer %d: bias %d (negative) after %d", k+1, b[i], b[i-1])
+			}
+		}
+	}
+	if equal(m.Layers[0].B, o.Layers[0].B) {
+		t.Fatal("layer 1 kept its order: the test model needs mixed biases")
+	}
+	ra, rb := lm.NewRunner(m), lm.NewRunner(o)
+	for _, q := range randomQueries(rng, 20) {
+		ra.Start(q)
+		rb.Start(q)
+		last := len(m.Layers) - 1
+		for range 5 {
+			ia, ib := ra.Step(), rb.Step()
+			if !equal(ra.Acts[last], rb.Acts[last]) || ia != ib {
+				t.Fatalf("%q: logits %v, reordered %v", q, ra.Acts[last], rb.Acts[last])
+			}
+			ra.Push(m.Charset[ia])
+			rb.Push(m.Charset[ib])
+		}
+	}
+}
+
+// TestFill runs fillhi alone: B bytes of 00h below HL, then C of FFh
+// below those, and nothing else touched.
+func TestFill(t *testing.T) {
+	_, p := build(t, "guess")
+	for _, c := range [][2]int{{0, 0}, {1, 0}, {0, 1}, {2, 3}, {3, 2}, {4, 4}, {5, 7}, {8, 9}, {97, 95}, {255, 1}, {1, 255}} {
+		cpu := z80.New()
+		copy(cpu.Mem[0x100:], p.COM)
+		const top = 0x9000
+		for a := top - 600; a < top+10; a++ {
+			cpu.Mem[a] = 0x55
+		}
+		cpu.SP = 0xE000
+		cpu.Mem[0xE000], cpu.Mem[0xE001] = 0, 0 // return to 0000h
+		cpu.PC = uint16(p.Symbols["fillhi"])
+		cpu.B, cpu.C = byte(c[0]), byte(c[1])
+		cpu.SetHL(top)
+		cpu.SetTrap(0, true)
+		if stop := cpu.Run(100000); stop != z80.StopTrap {
+			t.Fatalf("%v: fillhi did not return (%v)", c, stop)
+		}
+		if cpu.SP != 0xE002 {
+			t.Errorf("%v: SP %04X after the return, want E002", c, cpu.SP)
+		}
+		for a := top - 600; a < top+10; a++ {
+			want := byte(0x55)
+			switch {
+			case a >= top-c[0] && a < top:
+				want = 0
+			case a >= top-c[0]-c[1] && a < top-c[0]:
+				want = 0xFF
+			}
+			if cpu.Mem[a] != want {
+				t.Fatalf("%v: byte %04X = %02X, want %02X", c, a, cpu.Mem[a], want)
+			}
 		}
 	}
 }

@@ -169,7 +169,7 @@ func (g *generator) code() {
 		g.f("        call mk_m32\n")
 	}
 	for k, l := range m.Layers {
-		if g.shortBias(k) {
+		if _, runs := g.signRuns(k); g.shortBias(k) && !runs {
 			g.f("        ld hl,b%d\n        ld de,bh%d\n        ld b,%d\n        call sext               ; the biases' high bytes\n", k+1, k+1, l.Out&255)
 		}
 		switch {
@@ -310,7 +310,31 @@ func (g *generator) setacc(k int, acc string) {
 		return
 	}
 	g.f("        ld hl,b%d                ; acc = bias: low bytes\n        ld de,%s*256\n        ld bc,%d\n        call ldir16\n", k+1, acc, out)
+	if neg, ok := g.signRuns(k); ok {
+		g.f("        ld hl,%s*256+256+%d      ; high bytes: %d of 00h, then %d of FFh below them\n", acc, out, out-neg, neg)
+		g.f("        ld bc,%d\n        call fillhi\n", (out-neg)&255<<8|neg&255)
+		return
+	}
 	g.f("        ld hl,bh%d               ; high bytes\n        ld de,%s*256+256\n        ld bc,%d\n        call ldir16\n", k+1, acc, out)
+}
+
+// signRuns says whether layer k's biases fit a signed byte and are negative
+// for its first neg outputs only (see signOrder): then fillhi writes their
+// high bytes.
+func (g *generator) signRuns(k int) (neg int, ok bool) {
+	if !g.shortBias(k) {
+		return 0, false
+	}
+	b := g.m.Layers[k].B
+	for neg < len(b) && b[neg] < 0 {
+		neg++
+	}
+	for _, v := range b[neg:] {
+		if v < 0 {
+			return 0, false
+		}
+	}
+	return neg, neg < 256 && len(b)-neg < 256
 }
 
 // shortBias says whether layer k's biases all fit a signed byte: then the
@@ -615,7 +639,7 @@ func (g *generator) bss(end int) int {
 		alloc(c, 2, "")
 	}
 	for k, l := range m.Layers {
-		if g.shortBias(k) {
+		if _, runs := g.signRuns(k); g.shortBias(k) && !runs {
 			alloc(fmt.Sprintf("bh%d", k+1), l.Out, fmt.Sprintf(" ; high bytes of layer %d's biases", k+1))
 		}
 	}

@@ -116,6 +116,40 @@ sext:   ld a,(hl)
         djnz sext
         ret
 
+; fillhi: the high bytes of biases that fit a byte, negative ones first:
+; the B bytes below HL = 00h, then the C bytes below those = FFh.
+fillhi: xor a
+        call fill
+        ld b,c
+        dec a                   ; FFh
+        ; fall into fill
+
+; fill: the B bytes below HL = A (B = 0: none), with PUSH: 8.75 T a byte.
+; HL ends at the lowest byte written; A and C are kept.
+fill:   srl b                   ; B = pairs
+        jr nc,fl_even
+        dec hl
+        ld (hl),a               ; an odd byte first
+fl_even:
+        ret z
+        ld d,a
+        ld e,a
+        call di_save
+        ld a,d
+        ld (sc_sp),sp
+        ld sp,hl
+        srl b                   ; B = pairs of pairs
+        jr nc,fl_quad
+        push de                 ; an odd pair first
+fl_quad:
+        jr z,fl_end
+fl_lp:  push de                 ; 11
+        push de                 ; 11
+        djnz fl_lp              ; 13
+fl_end: ld hl,0
+        add hl,sp
+        jp sc_leave
+
 ; build_ptrs: fill the column pointer table of a scatter layer.
 ; in: HL -> first column, D = table low page, B = columns (0 = 256)
 build_ptrs:
