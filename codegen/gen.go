@@ -197,7 +197,7 @@ func (g *generator) code() {
 	g.f("        ; the query half of layer 1 stays fixed for the whole reply:\n")
 	if g.qCounts() {
 		g.f("        ; qcnt = the query buckets' counts times their columns\n")
-		g.f("        ld hl,spc*256+2048       ; an all-zero page (spc+8)\n        ld de,qcnt*256\n        ld bc,256\n        call ldir16\n")
+		g.f("        ld hl,qcnt*256+256\n        xor a\n        ld b,128\n        call fill\n        ld b,128\n        call fill\n")
 		g.f("        ld hl,(qcount)\n        ld a,h\n        or l\n        ret z\n        ld b,l\n")
 		g.f("        ld a,qcnt\n        ld (cs_pg+1),a\n        ld hl,qlist*256\n        call cscatter\n")
 		g.f("        ld a,l1cnt\n        ld (cs_pg+1),a\n        ret\n\n")
