@@ -126,7 +126,7 @@ func (g *generator) qCounts() bool {
 // column of layer k+1 itself (see fuse) instead of listing the non-zero
 // outputs for layer k+1's kernel: when layer k+1 has the fast kernel.
 func (g *generator) fused(k int) bool {
-	return k+1 < len(g.m.Layers) && g.kernels[k+1] == Scatter
+	return (&Program{Kernels: g.kernels}).Fused(k)
 }
 
 func (g *generator) anyFused() bool {

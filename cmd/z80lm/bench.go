@@ -127,7 +127,7 @@ func runBench(args []string) error {
 	}
 	fmt.Fprintf(w, "\nwhere the time goes (z80lm .COM, T-states per reply character, total/total):\n")
 	for i, s := range prof.names {
-		fmt.Fprintf(w, "  %-34s %10.0f  %5.1f%%\n", s, float64(prof.t[i])/float64(max(ours.chars, 1)),
+		fmt.Fprintf(w, "  %-42s %10.0f  %5.1f%%\n", s, float64(prof.t[i])/float64(max(ours.chars, 1)),
 			100*float64(prof.t[i])/float64(max(ours.tstates, 1)))
 	}
 	return nil
@@ -279,7 +279,11 @@ func newProfile(p *codegen.Program, layers int) *profile {
 	add("answer", "query: trim, trigrams, layer 1 query half")
 	add("an_step", "context encoder")
 	for k := 1; k <= layers; k++ {
-		add(fmt.Sprintf("layer%d", k), fmt.Sprintf("layer %d (%s)", k, p.Kernels[k-1]))
+		name := fmt.Sprintf("layer %d (%s)", k, p.Kernels[k-1])
+		if k > 1 && p.Fused(k-2) {
+			name += fmt.Sprintf(", with layer %d's ReLU", k-1)
+		}
+		add(fmt.Sprintf("layer%d", k), name)
 	}
 	add("step_done", "argmax, output, window")
 	add("crlf", "line ends and prompt")
