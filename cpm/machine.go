@@ -299,6 +299,7 @@ func (m *Machine) RunFor(n uint64) (State, error) {
 			continue
 		}
 		if c.Run(limit) == z80.StopLimit && c.Halted {
+			c.T = c.HaltedAt // count the time up to the HALT, not the idle cycles after it
 			return m.fail(fmt.Errorf("%w at PC=%04Xh: HALT with no interrupt source never resumes", ErrHalted, c.PC))
 		}
 	}

@@ -206,6 +206,9 @@ func TestHalt(t *testing.T) {
 	if err := m.Run(); !errors.Is(err, ErrHalted) || !strings.Contains(err.Error(), "PC=0101h") {
 		t.Fatalf("Run = %v, want ErrHalted at 0101h", err)
 	}
+	if got := m.Stats().TStates; got != 8 { // DI 4, HALT 4: not the idle cycles after it
+		t.Errorf("%d T-states, want 8", got)
+	}
 }
 
 func TestHookSeesRegisters(t *testing.T) {

@@ -62,6 +62,7 @@ type CPU struct {
 	IFF1, IFF2                     bool
 	IM                             byte
 	Halted                         bool   // executing HALT: PC stays on the HALT opcode
+	HaltedAt                       uint64 // T just after the HALT that set Halted
 	T                              uint64 // T-states since reset
 	Mem                            [65536]byte
 	IO                             IO // nil: reads return FFh, writes are ignored

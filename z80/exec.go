@@ -247,6 +247,9 @@ func (c *CPU) run(limit uint64, busOp int) {
 			t = 4
 
 		case 0x76: // HALT: PC stays on the opcode until an interrupt
+			if !c.Halted {
+				c.HaltedAt = c.T + uint64(4+t0)
+			}
 			c.Halted = true
 			c.PC--
 			t = 4
