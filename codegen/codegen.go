@@ -69,7 +69,7 @@ type Program struct {
 	End     int            // first byte above the program's data and stack
 	// Model is the network as compiled: the model given to Build with the
 	// units of each hidden layer in the order of the program's tables (see
-	// signOrder). It computes the same logits.
+	// biasOrder). It computes the same logits.
 	Model *lm.Model
 	// AutoNote says why auto did not use the fast kernel everywhere ("" if
 	// it did or was not asked to choose).
@@ -90,7 +90,7 @@ func Build(m *lm.Model, opt Options) (*Program, error) {
 	if err := check(m); err != nil {
 		return nil, err
 	}
-	m = signOrder(m)
+	m = biasOrder(m)
 	n := len(m.Layers)
 	kernels := make([]Kernel, n)
 	for k := range kernels {
@@ -197,12 +197,12 @@ func assemble(m *lm.Model, kernels []Kernel) (*Program, error) {
 	}, nil
 }
 
-// signOrder returns a copy of m in which the units of each hidden layer
-// are reordered, stably, so that those with a negative bias come first
-// (and the columns of the next layer alike): the network computes the same
-// logits, and the high bytes that start a layer's accumulator each step
-// are one run of FFh and one of 00h, which fillhi writes with PUSH.
-func signOrder(m *lm.Model) *lm.Model {
+// biasOrder returns a copy of m in which the units of each hidden layer
+// are sorted, stably, by their bias (and the columns of the next layer
+// alike): the network computes the same logits, and the biases that start
+// a layer's accumulator each step form runs of equal values, which initacc
+// writes cheaply.
+func biasOrder(m *lm.Model) *lm.Model {
 	c := *m
 	c.Layers = slices.Clone(m.Layers)
 	for k := 0; k+1 < len(c.Layers); k++ {
@@ -211,7 +211,7 @@ func signOrder(m *lm.Model) *lm.Model {
 		for o := range order {
 			order[o] = o
 		}
-		slices.SortStableFunc(order, func(a, b int) int { return cmpSign(l.B[a]) - cmpSign(l.B[b]) })
+		slices.SortStableFunc(order, func(a, b int) int { return int(l.B[a]) - int(l.B[b]) })
 		l.W, l.B = make([]int8, len(l.W)), make([]int16, len(l.B))
 		w := make([]int8, len(next.W))
 		for to, from := range order {
@@ -225,14 +225,6 @@ func signOrder(m *lm.Model) *lm.Model {
 		c.Layers[k], c.Layers[k+1] = l, next
 	}
 	return &c
-}
-
-// cmpSign is 0 for a negative b, 1 otherwise.
-func cmpSign(b int16) int {
-	if b < 0 {
-		return 0
-	}
-	return 1
 }
 
 // KernelSummary says which kernel each layer uses, e.g. "fast,fast,compact".

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -773,22 +774,19 @@ func TestNzcount(t *testing.T) {
 	}
 }
 
-// TestSignOrder: the reordered network puts each hidden layer's negative
-// biases first and computes the same logits at every step.
-func TestSignOrder(t *testing.T) {
+// TestBiasOrder: the reordered network sorts each hidden layer's biases
+// and computes the same logits at every step.
+func TestBiasOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	m := randomModel(rng, []int{37, 12}, 7, 0.4, 300)
-	o := signOrder(m)
+	o := biasOrder(m)
 	for k := range len(o.Layers) - 1 {
-		b := o.Layers[k].B
-		for i := 1; i < len(b); i++ {
-			if b[i-1] >= 0 && b[i] < 0 {
-				t.Fatalf("layer %d: bias %d (negative) after %d", k+1, b[i], b[i-1])
-			}
+		if b := o.Layers[k].B; !slices.IsSorted(b) {
+			t.Fatalf("layer %d: biases %v not sorted", k+1, b)
 		}
 	}
 	if equal(m.Layers[0].B, o.Layers[0].B) {
-		t.Fatal("layer 1 kept its order: the test model needs mixed biases")
+		t.Fatal("layer 1 kept its order: the test model needs unsorted biases")
 	}
 	ra, rb := lm.NewRunner(m), lm.NewRunner(o)
 	for _, q := range randomQueries(rng, 20) {
@@ -806,39 +804,36 @@ func TestSignOrder(t *testing.T) {
 	}
 }
 
-// TestFill runs fillhi alone: B bytes of 00h below HL, then C of FFh
-// below those, and nothing else touched.
+// TestFill runs fill alone: the B bytes below HL = A, nothing else
+// touched, HL at the lowest byte written, A and C kept.
 func TestFill(t *testing.T) {
 	_, p := build(t, "guess")
-	for _, c := range [][2]int{{0, 0}, {1, 0}, {0, 1}, {2, 3}, {3, 2}, {4, 4}, {5, 7}, {8, 9}, {97, 95}, {255, 1}, {1, 255}} {
+	for _, n := range []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 127, 128, 255} {
 		cpu := z80.New()
 		copy(cpu.Mem[0x100:], p.COM)
 		const top = 0x9000
-		for a := top - 600; a < top+10; a++ {
+		for a := top - 300; a < top+10; a++ {
 			cpu.Mem[a] = 0x55
 		}
 		cpu.SP = 0xE000
 		cpu.Mem[0xE000], cpu.Mem[0xE001] = 0, 0 // return to 0000h
-		cpu.PC = uint16(p.Symbols["fillhi"])
-		cpu.B, cpu.C = byte(c[0]), byte(c[1])
+		cpu.PC = uint16(p.Symbols["fill"])
+		cpu.A, cpu.B, cpu.C = 0xA7, byte(n), 0x3C
 		cpu.SetHL(top)
 		cpu.SetTrap(0, true)
 		if stop := cpu.Run(100000); stop != z80.StopTrap {
-			t.Fatalf("%v: fillhi did not return (%v)", c, stop)
+			t.Fatalf("%d bytes: fill did not return (%v)", n, stop)
 		}
-		if cpu.SP != 0xE002 {
-			t.Errorf("%v: SP %04X after the return, want E002", c, cpu.SP)
+		if cpu.SP != 0xE002 || cpu.HL() != uint16(top-n) || cpu.A != 0xA7 || cpu.C != 0x3C {
+			t.Errorf("%d bytes: SP %04X HL %04X A %02X C %02X, want E002 %04X A7 3C", n, cpu.SP, cpu.HL(), cpu.A, cpu.C, top-n)
 		}
-		for a := top - 600; a < top+10; a++ {
+		for a := top - 300; a < top+10; a++ {
 			want := byte(0x55)
-			switch {
-			case a >= top-c[0] && a < top:
-				want = 0
-			case a >= top-c[0]-c[1] && a < top-c[0]:
-				want = 0xFF
+			if a >= top-n && a < top {
+				want = 0xA7
 			}
 			if cpu.Mem[a] != want {
-				t.Fatalf("%v: byte %04X = %02X, want %02X", c, a, cpu.Mem[a], want)
+				t.Fatalf("%d bytes: byte %04X = %02X, want %02X", n, a, cpu.Mem[a], want)
 			}
 		}
 	}

@@ -87,9 +87,11 @@ func (g *generator) dataSize() int {
 		n += len(spaceGrams())
 	}
 	for k, l := range g.m.Layers {
-		n += l.Out
-		if !g.shortBias(k) {
+		if k == 0 {
 			n += l.Out
+			if !g.shortBias(k) {
+				n += l.Out
+			}
 		}
 		if g.kernels[k] == Scatter {
 			n += scatterSize(&l, g.oneList(k)) - 512
@@ -169,8 +171,8 @@ func (g *generator) code() {
 		g.f("        call mk_m32\n")
 	}
 	for k, l := range m.Layers {
-		if _, runs := g.signRuns(k); g.shortBias(k) && !runs {
-			g.f("        ld hl,b%d\n        ld de,bh%d\n        ld b,%d\n        call sext               ; the biases' high bytes\n", k+1, k+1, l.Out&255)
+		if k == 0 && g.shortBias(k) && !g.qCounts() {
+			g.f("        ld hl,b1\n        ld de,bh1\n        ld b,%d\n        call sext               ; the biases' high bytes\n", l.Out&255)
 		}
 		switch {
 		case g.oneList(k):
@@ -203,7 +205,7 @@ func (g *generator) code() {
 		g.f("        ld a,l1cnt\n        ld (cs_pg+1),a\n        ret\n\n")
 	} else {
 		g.f("        ; qacc = bias + the query buckets' columns\n")
-		g.setacc(0, "qacc")
+		g.setacc("qacc")
 		g.columnsCall("q", 0, "qlist", "qcount", "xpage", "qacc")
 		g.f("        ret\n\n")
 	}
@@ -212,6 +214,9 @@ func (g *generator) code() {
 	g.f("; With the fused finalisers, a layer's part (layerK) ends with the previous\n")
 	g.f("; layer's outputs being finalised and their columns added (see fuse).\nfwd_step:\n")
 	l := m.Layers[0]
+	if n > 1 {
+		g.f("        call initacc\n")
+	}
 	g.f("layer1:                         ; %d -> %d, %s\n", l.In, l.Out, g.kernels[0])
 	if g.ctxCounts() {
 		g.f("        ld a,(nreply)           ; the all-space n-grams' counts\n        cp 8\n        jr c,l1_t\n        ld a,8\n")
@@ -228,13 +233,11 @@ func (g *generator) code() {
 		head := fmt.Sprintf("layer%d:                         ; %d -> %d, %s\n", k+2, next.In, next.Out, g.kernels[k+1])
 		if g.fused(k) {
 			g.f("%s", head)
-			g.setacc(k+1, fmt.Sprintf("acc%d", k+2))
 			g.fusedFinal(k)
 			continue
 		}
 		g.listFinal(k)
 		g.f("%s", head)
-		g.setacc(k+1, fmt.Sprintf("acc%d", k+2))
 		g.columnsCall("", k+1, fmt.Sprintf("nz%d", k+1), fmt.Sprintf("nz%dc", k+1), fmt.Sprintf("acc%d", k+1), fmt.Sprintf("acc%d", k+2))
 	}
 	l = m.Layers[n-1]
@@ -245,6 +248,9 @@ func (g *generator) code() {
 		g.f("        call fin_last%d\n", l.Shift)
 	}
 	g.f("        ret\n\n")
+	if n > 1 {
+		g.initAcc()
+	}
 	g.finalisers()
 }
 
@@ -301,40 +307,50 @@ func (g *generator) listFinal(k int) {
 	g.f("        ld hl,nz%dc\n        ld a,acc%d\n        call nzcount\n", k+1, k+1)
 }
 
-// setacc writes code that sets the accumulator at page acc to layer k's
-// biases.
-func (g *generator) setacc(k int, acc string) {
-	out := g.m.Layers[k].Out
-	if !g.shortBias(k) {
-		g.f("        ld hl,b%d                ; acc = bias\n        ld de,%s*256\n        ld bc,%d\n        call setacc\n", k+1, acc, out)
+// setacc writes code that sets the accumulator at page acc to layer 1's
+// biases (the others: initacc).
+func (g *generator) setacc(acc string) {
+	out := g.m.Layers[0].Out
+	if !g.shortBias(0) {
+		g.f("        ld hl,b1                ; acc = bias\n        ld de,%s*256\n        ld bc,%d\n        call setacc\n", acc, out)
 		return
 	}
-	g.f("        ld hl,b%d                ; acc = bias: low bytes\n        ld de,%s*256\n        ld bc,%d\n        call ldir16\n", k+1, acc, out)
-	if neg, ok := g.signRuns(k); ok {
-		g.f("        ld hl,%s*256+256+%d      ; high bytes: %d of 00h, then %d of FFh below them\n", acc, out, out-neg, neg)
-		g.f("        ld bc,%d\n        call fillhi\n", (out-neg)&255<<8|neg&255)
-		return
-	}
-	g.f("        ld hl,bh%d               ; high bytes\n        ld de,%s*256+256\n        ld bc,%d\n        call ldir16\n", k+1, acc, out)
+	g.f("        ld hl,b1                ; acc = bias: low bytes\n        ld de,%s*256\n        ld bc,%d\n        call ldir16\n", acc, out)
+	g.f("        ld hl,bh1               ; high bytes\n        ld de,%s*256+256\n        ld bc,%d\n        call ldir16\n", acc, out)
 }
 
-// signRuns says whether layer k's biases fit a signed byte and are negative
-// for its first neg outputs only (see signOrder): then fillhi writes their
-// high bytes.
-func (g *generator) signRuns(k int) (neg int, ok bool) {
-	if !g.shortBias(k) {
-		return 0, false
-	}
-	b := g.m.Layers[k].B
-	for neg < len(b) && b[neg] < 0 {
-		neg++
-	}
-	for _, v := range b[neg:] {
-		if v < 0 {
-			return 0, false
+// initAcc writes initacc, which sets the accumulators of layers 2 on to
+// their biases at the start of each step with PUSH, from immediates in the
+// code: a layer's biases take few distinct values, and sorted by value (see
+// biasOrder) most pairs of bytes repeat the last pair pushed, so they cost
+// 11 T and one byte of code.
+func (g *generator) initAcc() {
+	g.f("; initacc: the accumulators of layers 2 on = their biases.\ninitacc:\n        call di_save\n        ld (sc_sp),sp\n")
+	for k := 1; k < len(g.m.Layers); k++ {
+		l := g.m.Layers[k]
+		for half := range 2 {
+			v := make([]int, l.Out)
+			for o, b := range l.B {
+				v[o] = int(uint16(b)) >> (8 * half) & 255
+			}
+			base := fmt.Sprintf("acc%d*256+%d", k+1, 256*half)
+			n := l.Out
+			if n%2 == 1 {
+				n--
+				g.f("        ld a,%d\n        ld (%s+%d),a\n", v[n], base, n)
+			}
+			g.f("        ld sp,%s+%d          ; layer %d's bias %s bytes, from the top\n", base, n, k+1, [2]string{"low", "high"}[half])
+			de := -1
+			for j := n - 2; j >= 0; j -= 2 {
+				if w := v[j] | v[j+1]<<8; w != de {
+					g.f("        ld de,%d\n", w)
+					de = w
+				}
+				g.f("        push de\n")
+			}
 		}
 	}
-	return neg, neg < 256 && len(b)-neg < 256
+	g.f("        jp sc_leave\n\n")
 }
 
 // shortBias says whether layer k's biases all fit a signed byte: then the
@@ -518,10 +534,12 @@ func (g *generator) data() {
 		for o, b := range l.B {
 			lo[o], hi[o] = byte(b), byte(uint16(b)>>8)
 		}
-		if g.shortBias(k) {
+		switch {
+		case k > 0: // in initacc's code
+		case g.shortBias(k):
 			g.f("b%d:                             ; biases: low bytes (fwd_init makes the high bytes)\n", k+1)
 			g.db(lo)
-		} else {
+		default:
 			g.f("b%d:                             ; biases: low bytes, then high bytes\n", k+1)
 			g.db(lo)
 			g.db(hi)
@@ -639,8 +657,8 @@ func (g *generator) bss(end int) int {
 		alloc(c, 2, "")
 	}
 	for k, l := range m.Layers {
-		if _, runs := g.signRuns(k); g.shortBias(k) && !runs {
-			alloc(fmt.Sprintf("bh%d", k+1), l.Out, fmt.Sprintf(" ; high bytes of layer %d's biases", k+1))
+		if k == 0 && g.shortBias(k) && !g.qCounts() {
+			alloc("bh1", l.Out, " ; high bytes of layer 1's biases")
 		}
 	}
 	for _, v := range []struct {

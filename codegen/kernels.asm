@@ -116,14 +116,6 @@ sext:   ld a,(hl)
         djnz sext
         ret
 
-; fillhi: the high bytes of biases that fit a byte, negative ones first:
-; the B bytes below HL = 00h, then the C bytes below those = FFh.
-fillhi: xor a
-        call fill
-        ld b,c
-        dec a                   ; FFh
-        ; fall into fill
-
 ; fill: the B bytes below HL = A (B = 0: none), with PUSH: 8.75 T a byte.
 ; HL ends at the lowest byte written; A and C are kept.
 fill:   srl b                   ; B = pairs
