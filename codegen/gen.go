@@ -215,7 +215,7 @@ func (g *generator) code() {
 	g.f("; layer's outputs being finalised and their columns added (see fuse).\nfwd_step:\n")
 	l := m.Layers[0]
 	if n > 1 {
-		g.f("        call initacc\n")
+		g.f("biases: call initacc\n")
 	}
 	g.f("layer1:                         ; %d -> %d, %s\n", l.In, l.Out, g.kernels[0])
 	if g.ctxCounts() {

@@ -278,6 +278,9 @@ func newProfile(p *codegen.Program, layers int) *profile {
 	}
 	add("answer", "query: trim, trigrams, layer 1 query half")
 	add("an_step", "context encoder")
+	if _, ok := p.Symbols["biases"]; ok {
+		add("biases", "biases of layers 2 on")
+	}
 	for k := 1; k <= layers; k++ {
 		name := fmt.Sprintf("layer %d (%s)", k, p.Kernels[k-1])
 		if k > 1 && p.Fused(k-2) {
