@@ -2,15 +2,18 @@
 ;
 ; A layer computes acc = W*x + b in 16-bit wrapping arithmetic, then
 ; out = acc >> shift (arithmetic), then ReLU on all but the last layer.
-; The accumulator of layer k lives in its own pair of pages, and the
-; finaliser turns it into the layer's output in place, so every layer's
-; output stays readable until the next step.
+; The accumulator of layer k lives in its own pair of pages (low bytes,
+; then high bytes); its finaliser turns it into the layer's output.
 ;
 ; Two kernels, chosen per layer by the generator:
-;   compact  row-major 2-bit packed weights: small, slow, every weight read
-;   scatter  column-major index lists of the non-zero weights: only the
-;            columns of non-zero inputs are visited, and each visit touches
-;            only the rows whose weight is not zero
+;   compact  row-major 2-bit packed weights: small, slow, every weight read;
+;            it reads the previous layer's output in place, from a list of
+;            the non-zero ones that the previous finaliser writes
+;   fast     column-major index lists of the non-zero weights (walk.go):
+;            only the columns of non-zero inputs are visited, and each
+;            visit touches only the rows whose weight is not zero; the
+;            previous layer's finaliser walks each column itself as soon as
+;            it finds its output non-zero ("fused", see fuse in walk.go)
 
 ; setacc: acc = bias. Copies BC low bytes from HL to page D and the BC high
 ; bytes that follow them to page D+1 (E = 0).
