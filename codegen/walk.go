@@ -469,16 +469,7 @@ func finCtx(s uint, fused bool) string {
 `, "P_", p+"_")
 	}
 	if fused {
-		inline, wide := fuse("fcf", true, "        ld d,m32+2\n")
-		return `; fin_ctxf: one output a turn, B = outputs.
-fin_ctxf:
-        call di_save
-        ld (sc_sp),sp
-        ld l,0
-        ld d,m32+2
-fcf_lp:
-` + entry("fcf", inline) + loopEnd("fcf_lp", s <= 8) + `        jp sc_leave
-` + wide
+		return fusedCtx("fin_ctxf", "fcf", "m32+2", s <= 8, entry)
 	}
 	list := `        inc h
         inc h                   ;  8 acc1
@@ -538,17 +529,7 @@ func finCtxQ(fused bool) string {
 `, "P_", p+"_")
 	}
 	if fused {
-		inline, wide := fuse("fqf", true, "        ld d,m32\n")
-		return `; fin_ctxqf: one output a turn, B = outputs.
-fin_ctxqf:
-        call di_save
-        ld (sc_sp),sp
-        ld l,0
-        ld d,m32
-fqf_lp:
-` + entry("fqf", inline) + `        djnz fqf_lp             ; 13
-        jp sc_leave
-` + wide
+		return fusedCtx("fin_ctxqf", "fqf", "m32", true, entry)
 	}
 	list := `        inc h                   ;  4 acc1
         ld (hl),c
@@ -573,6 +554,21 @@ fq_lp:
         ret
 
 `
+}
+
+// fusedCtx is the fused variant of fin_ctx or fin_ctxq (named name, labels
+// prefixed p): one output a turn, B = outputs, D = the table page dpage,
+// entry(p, tail) the code of one output. short says whether DJNZ reaches.
+func fusedCtx(name, p, dpage string, short bool, entry func(p, tail string) string) string {
+	inline, wide := fuse(p, true, "        ld d,"+dpage+"\n")
+	return fmt.Sprintf(`; %[1]s: one output a turn, B = outputs.
+%[1]s:
+        call di_save
+        ld (sc_sp),sp
+        ld l,0
+        ld d,%[2]s
+%[3]s_lp:
+`, name, dpage, p) + entry(p, inline) + loopEnd(p+"_lp", short) + "        jp sc_leave\n" + wide
 }
 
 // loopEnd closes a loop on B: DJNZ when the loop is short enough for it
