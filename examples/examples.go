@@ -18,7 +18,7 @@ import (
 //go:generate go run ../cmd/z80lm build --model chat/chat.z80lm --out chat/CHAT.COM
 //go:generate go run ../cmd/z80lm bench --model chat/chat.z80lm --queries chat/chat.txt --json chat/bench.json
 //go:generate go run ../cmd/z80lm data guess --object penguin --out guess/guess-penguin.txt --heldout guess/guess-penguin-heldout.txt --seed 1
-//go:generate go run ../cmd/z80lm train --data guess/guess-penguin.txt --out guess/guess.z80lm --seed 1 --hidden 96,64
+//go:generate go run ../cmd/z80lm train --data guess/guess-penguin.txt --out guess/guess.z80lm --seed 1 --hidden 128,96 --zeros 0.65
 //go:generate go run ../cmd/z80lm build --model guess/guess.z80lm --out guess/GUESS.COM
 //go:generate go run ../cmd/z80lm bench --model guess/guess.z80lm --queries guess/guess-penguin-heldout.txt --json guess/bench.json
 
