@@ -163,8 +163,8 @@ cw_ret: ret
 // acc += x[i] * (column i of W) for every input i listed at HL (page
 // aligned, B entries, 0 = 256; every listed x[i] is non-zero). The caller
 // patches the pages (sc_pp the column pointer table, sc_xp x, sc_ap the
-// accumulator) and calls sc_mode with sc_next as where a column ends. It
-// falls into walkKernel.
+// accumulator) and calls sc_mode with sc_next as where a column ends. Each
+// column with 0 < x < 256 jumps into walkKernel at sc_ap.
 const listScatter = `; scatter: acc += x[i] * (column i of W) for every input i listed at HL
 ; (page aligned, B entries, 0 = 256; every listed x[i] is non-zero).
 ; Rows are walked with SP (see walk.go).
