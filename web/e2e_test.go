@@ -26,6 +26,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"z80lm/internal/reftest"
 )
 
 // A program the test plays: its name on the page, the model it was
@@ -39,7 +40,7 @@ type game struct {
 const queriesPerProgram = 3
 
 func TestBrowser(t *testing.T) {
-	root := moduleRoot(t)
+	root := reftest.ModuleRoot(t)
 	chromium := os.Getenv("CHROMIUM")
 	if chromium == "" {
 		chromium = "/usr/bin/chromium"
@@ -389,22 +390,6 @@ func run(t *testing.T, dir, stdin, name string, args ...string) string {
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
 	}
 	return string(out)
-}
-
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	must(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
 }
 
 func must(t *testing.T, err error) {

@@ -8,6 +8,7 @@ import (
 
 	"z80lm/dataset"
 	"z80lm/dataset/augment"
+	"z80lm/internal/reftest"
 )
 
 func generate(t *testing.T, opt Options) []byte {
@@ -128,20 +129,7 @@ func TestManyDistinctSourcesPerIntent(t *testing.T) {
 
 // The committed examples/chat/chat.txt must be what the generator writes.
 func TestShippedFileIsCurrent(t *testing.T) {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("module root (go.mod) not found")
-		}
-		dir = parent
-	}
+	dir := reftest.ModuleRoot(t)
 	path := filepath.Join(dir, "examples", "chat", "chat.txt")
 	shipped, err := os.ReadFile(path)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"z80lm/dataset"
 	"z80lm/dataset/augment"
+	"z80lm/internal/reftest"
 )
 
 func TestKnowledgeBaseShape(t *testing.T) {
@@ -219,20 +220,7 @@ func TestFind(t *testing.T) {
 
 // The committed examples/guess files must be what the generator writes.
 func TestShippedFilesAreCurrent(t *testing.T) {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("module root (go.mod) not found")
-		}
-		dir = parent
-	}
+	dir := reftest.ModuleRoot(t)
 	o, _ := Find("penguin")
 	train, held := write(t, o, DefaultOptions())
 	const regen = "regenerate: go run ./cmd/z80lm data guess --object penguin --out examples/guess/guess-penguin.txt --heldout examples/guess/guess-penguin-heldout.txt"

@@ -1,6 +1,7 @@
-// Package reftest gives tests the reference models and golden replies of
-// ../shared/reference (beside the repository, never inside it). Tests
-// that need them are skipped, with a message, where the folder is absent.
+// Package reftest gives tests the module root, and the reference models
+// and golden replies of ../shared/reference (beside the repository, never
+// inside it). Tests that need those are skipped, with a message, where the
+// folder is absent.
 package reftest
 
 import (
@@ -11,9 +12,8 @@ import (
 	"testing"
 )
 
-// Dir returns ../shared/reference relative to the module root, or skips
-// the test when it is absent.
-func Dir(t testing.TB) string {
+// ModuleRoot returns the directory of go.mod above the test's directory.
+func ModuleRoot(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -21,15 +21,21 @@ func Dir(t testing.TB) string {
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
+			return dir
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Skip("module root (go.mod) not found; cannot locate ../shared/reference")
+			t.Fatal("module root (go.mod) not found above the test's directory")
 		}
 		dir = parent
 	}
-	ref := filepath.Join(dir, "..", "shared", "reference")
+}
+
+// Dir returns ../shared/reference relative to the module root, or skips
+// the test when it is absent.
+func Dir(t testing.TB) string {
+	t.Helper()
+	ref := filepath.Join(ModuleRoot(t), "..", "shared", "reference")
 	if _, err := os.Stat(ref); err != nil {
 		t.Skipf("golden data absent: %s not found (the reference models and replies live outside the repository)", ref)
 	}
