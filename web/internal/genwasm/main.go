@@ -13,6 +13,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"z80lm/internal/atomicfile"
 )
 
 func main() {
@@ -52,7 +54,7 @@ func run(check bool) error {
 			}
 			continue
 		}
-		if err := writeAtomic(name, b); err != nil {
+		if err := atomicfile.WriteBytes(name, b); err != nil {
 			return err
 		}
 		fmt.Printf("genwasm: wrote web/%s (%d bytes)\n", name, len(b))
@@ -90,25 +92,4 @@ func gz(b []byte) []byte {
 	zw.Write(b)
 	zw.Close()
 	return buf.Bytes()
-}
-
-func writeAtomic(name string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(name), ".genwasm-")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return os.Rename(f.Name(), name)
 }
