@@ -17,16 +17,7 @@ import (
 // x < 256 (8-bit adds with a carry fix-up), 85 T else.
 func compactKernel() string {
 	var b strings.Builder
-	w := func(label, ins, comment string) {
-		if label != "" {
-			label += ":"
-		}
-		if comment != "" {
-			fmt.Fprintf(&b, "%-8s%-24s; %s\n", label, ins, comment)
-		} else {
-			fmt.Fprintf(&b, "%-8s%s\n", label, ins)
-		}
-	}
+	w := func(label, ins, comment string) { asmLine(&b, label, ins, comment) }
 	b.WriteString(`; compact: acc += x[i] * (column i of W) for every input i listed at HL
 ; (page aligned, B entries, 0 = 256; every listed x[i] is non-zero). The
 ; weights are 2-bit packed column-major: pk_len bytes a column, four rows a

@@ -11,6 +11,19 @@ import (
 // The finaliser or the list of inputs that drives the walk keeps its
 // registers in the other set (EXX).
 
+// asmLine writes one line of assembly: label (without its colon, or ""),
+// instruction and comment (or "") in the columns the generated code uses.
+func asmLine(b *strings.Builder, label, ins, comment string) {
+	if label != "" {
+		label += ":"
+	}
+	if comment != "" {
+		fmt.Fprintf(b, "%-8s%-24s; %s\n", label, ins, comment)
+	} else {
+		fmt.Fprintf(b, "%-8s%s\n", label, ins)
+	}
+}
+
 // rowWalk returns the code that applies op to a list of rows (H = the
 // table's page), four rows a turn. The caller has popped the list's
 // header and first row into DE: E = the number n of rows as a list header
@@ -29,16 +42,7 @@ func rowWalk(p string, op []string, cond, fix string) (code string, exits int) {
 		exit++
 		fmt.Fprintf(&b, "%-8s%-24s; (ap, ng: patched by sc_mode)\n", fmt.Sprintf("%s_x%d:", p, exit), "jp "+cc+p+"_done")
 	}
-	w := func(label, ins, comment string) {
-		if label != "" {
-			label += ":"
-		}
-		if comment != "" {
-			fmt.Fprintf(&b, "%-8s%-24s; %s\n", label, ins, comment)
-		} else {
-			fmt.Fprintf(&b, "%-8s%s\n", label, ins)
-		}
-	}
+	w := func(label, ins, comment string) { asmLine(&b, label, ins, comment) }
 	// rows writes rows from..3 of a group of four and the loop's end. The
 	// main copy is labelled and uses short jumps; each fix-up is followed
 	// by its own copy of the rest of the group, so that a carry costs no
