@@ -57,18 +57,17 @@ func vec(cpu *z80.CPU, page, n int) []int16 {
 	return v
 }
 
-// checkActs runs queries through p with hooks that step lm.Runner along:
-// at every step, the input vector and every layer's output in Z80 memory
-// must equal the reference value by value. It returns the replies and the
-// number of steps compared.
-func checkActs(t *testing.T, p *Program, queries []string) ([]string, int) {
+// checkActs runs queries through p, compiled from m, with hooks that step
+// lm.Runner along: at every step, the input vector and every layer's
+// output in Z80 memory must equal the reference value by value, and every
+// reply must equal m's. It returns the number of steps compared.
+func checkActs(t *testing.T, m *lm.Model, p *Program, queries []string) int {
 	t.Helper()
-	m := p.Model // hidden units in the program's order
-	r := lm.NewRunner(m)
+	r := lm.NewRunner(p.Model) // hidden units in the program's order
 	next, steps, bad := 0, 0, 0
 	var reply []byte
 	_, partial := p.Symbols["spc"] // the context half leaves out the all-space n-grams
-	handed := handedOutputs(m, p)
+	handed := handedOutputs(p.Model, p)
 	hooks := map[uint16]func(*z80.CPU){
 		uint16(p.Symbols["fwd_reset"]): func(*z80.CPU) {
 			r.Start(prepare(queries[next]))
@@ -115,7 +114,12 @@ func checkActs(t *testing.T, p *Program, queries []string) ([]string, int) {
 	if next != len(queries) {
 		t.Fatalf("%d replies started, want %d", next, len(queries))
 	}
-	return replies, steps
+	for i, q := range queries {
+		if want := reference(m, q); replies[i] != want {
+			t.Errorf("%q: Z80 %q, reference %q", q, replies[i], want)
+		}
+	}
+	return steps
 }
 
 // handed collects the outputs that the fused finalisers (see fuse) hand
@@ -231,12 +235,7 @@ func TestActivations(t *testing.T) {
 				for i := 0; i < kc.n; i++ {
 					qs = append(qs, gold[i*len(gold)/kc.n].Query)
 				}
-				replies, steps := checkActs(t, p, qs)
-				for i, q := range qs {
-					if want := reference(m, q); replies[i] != want {
-						t.Errorf("%q: Z80 %q, reference %q", q, replies[i], want)
-					}
-				}
+				steps := checkActs(t, m, p, qs)
 				t.Logf("%s/%s: %d steps, all values compared", name, kc.k, steps)
 			})
 		}
@@ -271,12 +270,7 @@ func TestKernelShapes(t *testing.T) {
 					t.Fatal(err)
 				}
 				qs := randomQueries(rng, 10)
-				replies, steps := checkActs(t, p, qs)
-				for j, q := range qs {
-					if want := reference(m, q); replies[j] != want {
-						t.Errorf("%q: Z80 %q, reference %q", q, replies[j], want)
-					}
-				}
+				steps := checkActs(t, m, p, qs)
 				t.Logf("%d steps compared", steps)
 			})
 		}
@@ -515,12 +509,7 @@ func TestMixedKernels(t *testing.T) {
 		t.Fatalf("kernels %s, want compact,fast,fast", got)
 	}
 	qs := randomQueries(rng, 12)
-	replies, steps := checkActs(t, p, qs)
-	for i, q := range qs {
-		if want := reference(m, q); replies[i] != want {
-			t.Errorf("%q: Z80 %q, reference %q", q, replies[i], want)
-		}
-	}
+	steps := checkActs(t, m, p, qs)
 	t.Logf("%d steps compared", steps)
 }
 
@@ -528,25 +517,20 @@ func TestMixedKernels(t *testing.T) {
 func TestShifts(t *testing.T) {
 	for _, shifts := range [][]uint{{0, 3, 1}, {7, 0, 5}, {1, 1, 15}} {
 		for _, k := range []Kernel{Compact, Scatter} {
-			rng := rand.New(rand.NewPCG(uint64(shifts[0]), 9))
-			m := randomModel(rng, []int{9, 14}, 7, 0.5, 30000)
-			for i, s := range shifts {
-				m.Layers[i].Shift = s
-			}
-			p, err := Build(m, Options{Kernel: k})
-			if err != nil {
-				t.Fatal(err)
-			}
-			qs := randomQueries(rng, 6)
-			replies, steps := checkActs(t, p, qs)
-			for i, q := range qs {
-				if want := reference(m, q); replies[i] != want {
-					t.Errorf("shifts %v, %s: %q: Z80 %q, reference %q", shifts, k, q, replies[i], want)
+			t.Run(fmt.Sprintf("%v/%s", shifts, k), func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(uint64(shifts[0]), 9))
+				m := randomModel(rng, []int{9, 14}, 7, 0.5, 30000)
+				for i, s := range shifts {
+					m.Layers[i].Shift = s
 				}
-			}
-			if steps == 0 {
-				t.Errorf("shifts %v, %s: no steps", shifts, k)
-			}
+				p, err := Build(m, Options{Kernel: k})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if steps := checkActs(t, m, p, randomQueries(rng, 6)); steps == 0 {
+					t.Error("no steps")
+				}
+			})
 		}
 	}
 }
@@ -716,12 +700,7 @@ func TestQueryCounts(t *testing.T) {
 					t.Fatalf("lowest k %d: the overflow case is not reached", low)
 				}
 			}
-			replies, steps := checkActs(t, p, qs)
-			for j, q := range qs {
-				if want := reference(m, q); replies[j] != want {
-					t.Errorf("%q: Z80 %q, reference %q", q, replies[j], want)
-				}
-			}
+			steps := checkActs(t, m, p, qs)
 			t.Logf("%d steps compared", steps)
 		})
 	}
