@@ -40,15 +40,11 @@ func runBench(args []string) error {
 	case *queries == "":
 		return usagef("missing --queries FILE")
 	}
-	k, err := codegen.ParseKernel(*kernel)
-	if err != nil {
-		return usagef("--kernel: %v", err)
-	}
 	qs, want, err := readQueries(*queries)
 	if err != nil {
 		return err
 	}
-	m, p, err := buildModel(*model, k)
+	m, p, err := buildModel(*model, *kernel)
 	if err != nil {
 		return err
 	}

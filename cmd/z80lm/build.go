@@ -34,11 +34,7 @@ func runBuild(args []string) error {
 	case *out == "":
 		return usagef("missing --out FILE.COM")
 	}
-	k, err := codegen.ParseKernel(*kernel)
-	if err != nil {
-		return usagef("--kernel: %v", err)
-	}
-	_, p, err := buildModel(*model, k)
+	_, p, err := buildModel(*model, *kernel)
 	if err != nil {
 		return err
 	}
@@ -66,8 +62,13 @@ func runBuild(args []string) error {
 	return nil
 }
 
-// buildModel loads and compiles a model, naming the file in errors.
-func buildModel(path string, k codegen.Kernel) (*lm.Model, *codegen.Program, error) {
+// buildModel loads and compiles a model with the kernels named by kernel
+// (compact, fast or auto), naming the file in errors.
+func buildModel(path, kernel string) (*lm.Model, *codegen.Program, error) {
+	k, err := codegen.ParseKernel(kernel)
+	if err != nil {
+		return nil, nil, usagef("--kernel: %v", err)
+	}
 	m, err := lm.Load(path)
 	if err != nil {
 		return nil, nil, err

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"z80lm/codegen"
 	"z80lm/dataset"
 	"z80lm/examples"
 	"z80lm/lm"
@@ -104,7 +103,7 @@ func openChat(model, com string, native bool, mhz float64, def examples.Program)
 		name, image = com, b
 		banner = fmt.Sprintf("%s: %d bytes on the emulated Z80 (CP/M 2.2). Type ! to quit.", com, len(b))
 	case model != "":
-		_, p, err := buildModel(model, codegen.Auto)
+		_, p, err := buildModel(model, "auto")
 		if err != nil {
 			return nil, "", err
 		}
