@@ -80,7 +80,10 @@ type Program struct {
 // Fused says whether the finaliser of layer k (from 0) adds its non-zero
 // outputs' columns of layer k+1 itself: then the program's part for layer
 // k+1 (label layer<k+2>) includes layer k's shift and ReLU.
-func (p *Program) Fused(k int) bool { return k+1 < len(p.Kernels) && p.Kernels[k+1] == Scatter }
+func (p *Program) Fused(k int) bool { return fused(p.Kernels, k) }
+
+// fused is the rule behind Fused: layer k+1 has the fast kernel.
+func fused(kernels []Kernel, k int) bool { return k+1 < len(kernels) && kernels[k+1] == Scatter }
 
 // Listing is the assembler listing of Source.
 func (p *Program) Listing() []byte { return p.asm.Listing() }

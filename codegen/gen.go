@@ -127,18 +127,11 @@ func (g *generator) qCounts() bool {
 // fused says whether layer k's finaliser adds each non-zero output's
 // column of layer k+1 itself (see fuse) instead of listing the non-zero
 // outputs for layer k+1's kernel: when layer k+1 has the fast kernel.
-func (g *generator) fused(k int) bool {
-	return (&Program{Kernels: g.kernels}).Fused(k)
-}
+func (g *generator) fused(k int) bool { return fused(g.kernels, k) }
 
-func (g *generator) anyFused() bool {
-	for k := range g.m.Layers {
-		if g.fused(k) {
-			return true
-		}
-	}
-	return false
-}
+// anyFused says whether some finaliser is fused: some layer after the
+// first has the fast kernel.
+func (g *generator) anyFused() bool { return slices.Contains(g.kernels[1:], Scatter) }
 
 // listScatter says whether scatter, the walk over a list of inputs, is
 // needed: for layer 1's query half (or whole layer 1) with the fast kernel
