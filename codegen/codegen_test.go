@@ -65,13 +65,11 @@ func checkActs(t *testing.T, m *lm.Model, p *Program, queries []string) int {
 	t.Helper()
 	r := lm.NewRunner(p.Model) // hidden units in the program's order
 	next, steps, bad := 0, 0, 0
-	var reply []byte
-	_, partial := p.Symbols["spc"] // the context half leaves out the all-space n-grams
+	counts := contextCounts(p)
 	handed := handedOutputs(p.Model, p)
 	hooks := map[uint16]func(*z80.CPU){
 		uint16(p.Symbols["fwd_reset"]): func(*z80.CPU) {
 			r.Start(prepare(queries[next]))
-			reply = reply[:0]
 			next++
 		},
 		uint16(p.Symbols["step_done"]): func(cpu *z80.CPU) {
@@ -80,12 +78,16 @@ func checkActs(t *testing.T, m *lm.Model, p *Program, queries []string) int {
 			if bad > 10 {
 				return
 			}
-			want := r.X
-			if partial {
-				want = partialInput(r.X, reply)
+			n := lm.InputSize
+			if counts != nil {
+				n = lm.QueryBuckets // the context half is in counts (cache.go)
+				if got, want := counts(cpu), refCounts(p.Model, r.X); !slices.Equal(got, want) {
+					t.Errorf("query %q step %d: layer 1's context counts\nZ80 %v\nref %v", queries[next-1], steps, got, want)
+					bad++
+				}
 			}
-			if x := vec(cpu, p.Symbols["xpage"], lm.InputSize); !equal(x, want[:]) {
-				t.Errorf("query %q step %d: input vector\nZ80 %v\nref %v", queries[next-1], steps, x, want[:])
+			if x := vec(cpu, p.Symbols["xpage"], n); !equal(x, r.X[:n]) {
+				t.Errorf("query %q step %d: input vector\nZ80 %v\nref %v", queries[next-1], steps, x, r.X[:n])
 				bad++
 			}
 			for k, want := range r.Acts {
@@ -105,7 +107,6 @@ func checkActs(t *testing.T, m *lm.Model, p *Program, queries []string) int {
 			}
 			if idx != m.EOSIndex() {
 				r.Push(m.Charset[idx])
-				reply = append(reply, m.Charset[idx])
 			}
 		},
 	}
@@ -186,23 +187,39 @@ func listed(cpu *z80.CPU, p *Program, k int, acc []int16) []int16 {
 	return out
 }
 
-// partialInput is x with its context half counting only the n-grams that
-// do not lie wholly in the window's left padding (the Z80 adds the others
-// from precomputed counts).
-func partialInput(x lm.Input, reply []byte) lm.Input {
-	w := lm.ContextWindow(reply)
-	pad := max(lm.ContextLen-len(reply), 0)
-	for i := lm.QueryBuckets; i < lm.InputSize; i++ {
-		x[i] = 0
+// contextCounts returns, for a program whose layer 1 counts its context
+// half in bytes, a reader of the counts its finaliser uses this step (the
+// page patched into the first finaliser entry); nil for other programs.
+func contextCounts(p *Program) func(*z80.CPU) []int8 {
+	g := &generator{m: p.Model, kernels: p.Kernels}
+	if !g.ctxCounts() {
+		return nil
 	}
-	for n := 1; n <= 3; n++ {
-		for i := 0; i+n <= lm.ContextLen; i++ {
-			if i+n > pad {
-				x[lm.QueryBuckets+lm.ContextBucket(i, w[i:i+n])] += lm.InputScale
-			}
+	at := p.Symbols[g.countPatches()[0]+"_cp"] + 1
+	n := p.Model.Layers[0].Out
+	return func(cpu *z80.CPU) []int8 {
+		page := int(cpu.Mem[at]) * 256
+		c := make([]int8, n)
+		for o := range c {
+			c[o] = int8(cpu.Mem[page+o])
 		}
+		return c
 	}
-	return x
+}
+
+// refCounts is layer 1's context half in counts: sum over the context
+// inputs of W[o,i] * x[i]/32.
+func refCounts(m *lm.Model, x lm.Input) []int8 {
+	l := &m.Layers[0]
+	c := make([]int8, l.Out)
+	for o := range c {
+		s := 0
+		for i := lm.QueryBuckets; i < lm.InputSize; i++ {
+			s += int(l.W[o*l.In+i]) * int(x[i]) / lm.InputScale
+		}
+		c[o] = int8(s)
+	}
+	return c
 }
 
 func equal(a, b []int16) bool {

@@ -59,6 +59,7 @@ func (g *generator) source(bss int, sizing bool) []byte {
 			f -= int(m.Layers[0].Shift)
 		}
 		g.b.WriteString(ctxKernel(f))
+		g.b.WriteString(ctxCache)
 		if g.qCounts() {
 			g.b.WriteString(finCtxQ(g.fused(0)))
 		} else {
@@ -177,7 +178,7 @@ func (g *generator) code() {
 		}
 	}
 	if g.ctxCounts() {
-		g.f("        call mk_spc\n")
+		g.f("        call mk_spc\n        call cx_init\n")
 	}
 	if g.qCounts() {
 		g.f("        ld hl,b1                ; b >> s for layer 1's biases b in pages b1p, b1p+1 (see fin_ctxq)\n        ld de,b1p*256\n        ld b,%d\nfi_b1:  ld a,(hl)\n", m.Layers[0].Out&255)
@@ -194,8 +195,7 @@ func (g *generator) code() {
 		g.f("        ; qcnt = the query buckets' counts times their columns\n")
 		g.f("        ld hl,qcnt*256+256\n        xor a\n        ld b,128\n        call fill\n        ld b,128\n        call fill\n")
 		g.f("        ld hl,(qcount)\n        ld a,h\n        or l\n        ret z\n        ld b,l\n")
-		g.f("        ld a,qcnt\n        ld (cs_pg+1),a\n        ld hl,qlist*256\n        call cscatter\n")
-		g.f("        ld a,l1cnt\n        ld (cs_pg+1),a\n        ret\n\n")
+		g.f("        ld a,qcnt\n        ld (cs_pg+1),a\n        ld hl,qlist*256\n        jp cscatter\n\n")
 	} else {
 		g.f("        ; qacc = bias + the query buckets' columns\n")
 		g.setacc("qacc")
@@ -207,15 +207,18 @@ func (g *generator) code() {
 	g.f("; With the fused finalisers, a layer's part (layerK) ends with the previous\n")
 	g.f("; layer's outputs being finalised and their columns added (see fuse).\nfwd_step:\n")
 	l := m.Layers[0]
+	if !g.ctxCounts() {
+		g.f("        call encc               ; the context half of x\n")
+	}
 	if n > 1 {
 		g.f("biases: call initacc\n")
 	}
 	g.f("layer1:                         ; %d -> %d, %s\n", l.In, l.Out, g.kernels[0])
 	if g.ctxCounts() {
-		g.f("        ld a,(nreply)           ; the all-space n-grams' counts\n        cp 8\n        jr c,l1_t\n        ld a,8\n")
-		g.f("l1_t:   add a,spc\n        ld h,a\n        ld l,0\n        ld de,l1cnt*256\n        ld bc,256\n        call ldir16\n")
-		g.f("        ld hl,(ccount)          ; count the other context n-grams\n        ld a,h\n        or l\n        jr z,l1_none\n")
-		g.f("        ld b,l\n        ld hl,clist*256\n        call cscatter\nl1_none:\n")
+		g.f("        call cx_page            ; the context counts (cache.go)\n")
+		for _, p := range g.countPatches() {
+			g.f("        ld (%s_cp+1),a\n", p)
+		}
 	} else {
 		g.f("        ld hl,qacc*256          ; acc = bias + query half\n")
 		g.f("        ld de,acc1*256\n        ld bc,%d\n        call cppair\n", l.Out)
@@ -258,6 +261,21 @@ func (g *generator) finalName(k int) (name, prefix string) {
 	}
 	s := g.m.Layers[k].Shift
 	return fmt.Sprintf("fin_fuse%d", s), fmt.Sprintf("ff%d", s)
+}
+
+// countPatches returns the label prefixes of layer 1's finaliser entries,
+// each of which reads the context counts from the page patched at
+// <prefix>_cp+1.
+func (g *generator) countPatches() []string {
+	switch {
+	case g.fused(0) && g.qCounts():
+		return []string{"fqf"}
+	case g.fused(0):
+		return []string{"fcf"}
+	case g.qCounts():
+		return []string{"fq1", "fq2"}
+	}
+	return []string{"fc1", "fc2"}
 }
 
 // fusedFinal writes the call of hidden layer k's fused finaliser, which
@@ -601,13 +619,8 @@ func (g *generator) bss(end int) int {
 	}
 	switch {
 	case g.qCounts():
-		eq("l1cnt", page, "             ; layer 1 context counts, query counts, biases, then acc1 (fin_ctxq)")
-		eq("qcnt", page+1, "")
-		eq("b1p", page+2, "")
-		page += 4
-	case g.ctxCounts():
-		eq("qacc", page, "             ; layer 1 with only the query half")
-		eq("l1cnt", page+2, "             ; layer 1 context counts (after qacc, before acc1: fin_ctx)")
+		eq("qcnt", page, "             ; layer 1 query counts, biases, then acc1 (fin_ctxq)")
+		eq("b1p", page+1, "")
 		page += 3
 	default:
 		eq("qacc", page, "             ; layer 1 with only the query half")
@@ -661,11 +674,18 @@ func (g *generator) bss(end int) int {
 		{"savesp", 2}, {"clobber", 1}, {"nreply", 1}, {"ec_left", 1}, {"ec_seed", 1}, {"ec_k", 1},
 		{"sc_sp", 2}, {"cs_colp", 2},
 		{"pk_xp", 1}, {"pk_ap", 1}, {"pk_cols", 2}, {"pk_len", 1},
+		{"cx_n", 1}, {"cx_max", 1}, {"cx_vict", 1},
 	} {
 		alloc(v.name, v.size, "")
 	}
 	a += StackSize
 	eq("stacktop", a, "")
+	if g.ctxCounts() {
+		a = (a + 255) &^ 255
+		eq("cbase", a/256, " ; the context-count cache's pages (cache.go): this one and any free above")
+		eq("cxcap", cxCap, "")
+		a += 256
+	}
 	eq("bss_end", a, " ; first byte the program does not use")
 	return a
 }

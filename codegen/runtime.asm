@@ -2,8 +2,9 @@
 ;
 ; Start-up, the chat loop, the one-shot command-tail mode, the query and
 ; context encoders, argmax and output. The generator supplies the model:
-; fwd_init (once at start-up), fwd_reset (once per reply), fwd_step (one
-; forward pass, logits left in pages logpage/logpage+1), the charset table,
+; fwd_init (once at start-up), fwd_reset (once per reply), fwd_step (the
+; context half of the input from the window, then one forward pass, logits
+; left in pages logpage/logpage+1), the charset table,
 ; and every BSS address as an EQU (see codegen.go).
 ;
 ; Vectors live in 256-byte-aligned split tables: value i has its low byte at
@@ -330,7 +331,6 @@ an_sp:  ld (hl),' '
         ld (nreply),a
         call fwd_reset          ; once per reply (query half of layer 1)
 an_step:
-        call encc
         call fwd_step
 step_done:                      ; every layer's output is in its table here
         call argmax             ; A = class

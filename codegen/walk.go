@@ -280,7 +280,7 @@ P_w2:
 // for the context inputs i listed at HL (B of them), where x[i] = 32 *
 // count. The counts are bytes (|cnt| <= 2*21) and INC (HL) needs no carry,
 // so a row costs about 23 T instead of 37+; fin_ctx folds 32*cnt into the
-// query half. Before it runs, fwd_step fills cnt with the precomputed
+// query half. Before it runs, cx_page fills cnt with the precomputed
 // counts of the n-grams that lie wholly in the padding (mk_spc). The
 // table at page m32 holds c << f for a signed byte c (f = 5: 32*c for
 // fin_ctx; 5-s for fin_ctxq, see finCtxQ).
@@ -331,7 +331,7 @@ cs_col: ld a,(hl)               ; A = input index i
 cs_rep: ld hl,(cs_colp)
         ld sp,hl
         pop de                  ; E = n_plus, D = its first row
-cs_pg:  ld h,l1cnt              ; (patched by mk_spc at start-up)
+cs_pg:  ld h,0                  ; (patched) the count page
 ` + ciLoop + `        pop de                  ; E = n_minus, D = its first row
 ` + cdLoop + `cs_end: dec c
         jp nz,cs_rep
@@ -387,7 +387,8 @@ mk_z:   ld (hl),a
 
 ; mk_spc: the context counts of the all-space n-grams. Page spc+t holds
 ; those of the n-grams wholly in the left padding after t reply characters
-; (i+n <= 8-t); fwd_step copies it to l1cnt before counting the others.
+; (i+n <= 8-t); cx_page copies it to a cache page before counting the
+; others.
 ; Built from t = 7 down: page t is page t+1 plus the n-grams with
 ; i+n = 8-t, listed in sgrams (per level, the count, then the inputs).
 mk_spc: ld hl,sgrams
@@ -426,8 +427,6 @@ ms_g:   ld a,(hl)
         dec a
         cp spc-1
         jr nz,ms_lp
-        ld a,l1cnt
-        ld (cs_pg+1),a
         ret
 
 `
@@ -448,17 +447,16 @@ func finCtx(s uint, fused bool) string {
 		sh.WriteString("        srl a                   ;  8 positive: a logical shift is the floor\n        rr c                    ;  8\n")
 	}
 	entry := func(p, tail string) string {
-		return strings.ReplaceAll(`        ld h,qacc+1             ;  7 (pages: qacc low and high, l1cnt,
-        ld e,(hl)               ;  7  acc1 low and high in a row)
+		return strings.ReplaceAll(`        ld h,qacc+1             ;  7 (pages: qacc low and high, acc1 low
+        ld e,(hl)               ;  7  and high in a row)
         ld a,(de)               ;  7 A = t(qacc's high byte)
-        inc h                   ;  4
+P_cp:   ld h,0                  ;  7 (patched) the step's context counts
         add a,(hl)              ;  7 + cnt[o]
         jp m,P_n                ; 10 negative: so is acc, out[o] is 0
         ld e,(hl)               ;  7 E = cnt[o]
         dec d
         dec d                   ;  8 m32
-        dec h
-        dec h                   ;  8 qacc
+        ld h,qacc               ;  7
         ld a,(de)               ;  7 low byte of 32*cnt
         add a,(hl)              ;  7 + the query half's
         ld c,a                  ;  4
@@ -475,8 +473,7 @@ func finCtx(s uint, fused bool) string {
 	if fused {
 		return fusedCtx("fin_ctxf", "fcf", "m32+2", s <= 8, entry)
 	}
-	list := `        inc h
-        inc h                   ;  8 acc1
+	list := `        inc h                   ;  4 acc1
         ld (hl),c
         inc h
         ld (hl),a
@@ -504,16 +501,17 @@ fc_lp:
 // qCounts): out[o] = max((b[o] + 32*k) >> s, 0) with k = cnt[o] + qcnt[o]
 // (|k| <= 162: 60 query trigrams and 21 context n-grams, weights -2..1;
 // an 8-bit sum below -128 overflows, and is negative; none can overflow
-// above 127). As |b| < 32, k < 0 means a negative sum: 45.5 T (52 T one
+// above 127). As |b| < 32, k < 0 means a negative sum: 47 T (55 T one
 // output a turn, fused). Otherwise, as s <= 5, the sum
 // shifted is (k << 5-s) + (b >> s): the m32 table (built with f = 5-s)
-// plus page b1p (b >> s, low and high bytes), no shifts. Pages l1cnt,
-// qcnt, b1p (two) and acc1 (two) in a row. fused as for finCtx.
+// plus page b1p (b >> s, low and high bytes), no shifts. Pages qcnt, b1p
+// (two) and acc1 (two) in a row; the context counts are in the page
+// patched at P_cp (see cache.go). fused as for finCtx.
 func finCtxQ(fused bool) string {
 	entry := func(p, tail string) string {
-		return strings.ReplaceAll(`        ld h,l1cnt              ;  7
+		return strings.ReplaceAll(`P_cp:   ld h,0                  ;  7 (patched) the step's context counts
         ld a,(hl)               ;  7 cnt[o]
-        inc h                   ;  4
+        ld h,qcnt               ;  7
         add a,(hl)              ;  7 k = cnt[o] + qcnt[o] (k <= 81)
         jp m,P_n                ; 10 negative: out[o] is 0
         jp pe,P_n               ; 10 below -128: wrapped to a positive byte

@@ -49,9 +49,17 @@ func runBench(args []string) error {
 		return err
 	}
 	prof := newProfile(p, len(m.Layers))
-	ours, err := measure(p.COM, qs, prof.hooks())
+	hooks := prof.hooks()
+	cache := newCacheStats(p, hooks)
+	ours, err := measure(p.COM, qs, hooks)
 	if err != nil {
 		return fmt.Errorf("running the compiled model: %v", err)
+	}
+	var cold *benchRun
+	if cache != nil {
+		if cold, err = measure(p.COM, qs, cache.emptyEachReply()); err != nil {
+			return fmt.Errorf("running the compiled model: %v", err)
+		}
 	}
 	exact := 0
 	r := lm.NewRunner(m)
@@ -106,6 +114,11 @@ func runBench(args []string) error {
 	if n := ours.skipped; n > 0 {
 		fmt.Fprintf(w, "(%d queries with an empty reply are left out of the per-character figures)\n", n)
 	}
+	if cache != nil {
+		fmt.Fprintf(w, "\nlayer 1's context counts (%d-entry cache, by window): %d steps with no reply character yet, %d cache hits, %d misses\n",
+			cache.entries, cache.first, cache.lookups-cache.misses, cache.misses)
+		fmt.Fprintf(w, "with the cache emptied before each query: T-states/char, mean %.0f; step, mean %.0f\n", cold.meanPerChar(), cold.meanStep())
+	}
 	if *jsonOut != "" {
 		f := benchFigures{Bytes: ours.size, Queries: len(qs), Chars: ours.chars, TPerChar: ours.meanPerChar(),
 			TPerCharMedian: ours.medianPerChar(), Step: ours.meanStep(), CharsPerSec: 4e6 / ours.meanPerChar(),
@@ -123,7 +136,7 @@ func runBench(args []string) error {
 	}
 	fmt.Fprintf(w, "\nwhere the time goes (z80lm .COM, T-states per reply character, total/total):\n")
 	for i, s := range prof.names {
-		fmt.Fprintf(w, "  %-42s %10.0f  %5.1f%%\n", s, float64(prof.t[i])/float64(max(ours.chars, 1)),
+		fmt.Fprintf(w, "  %-50s %10.0f  %5.1f%%\n", s, float64(prof.t[i])/float64(max(ours.chars, 1)),
 			100*float64(prof.t[i])/float64(max(ours.tstates, 1)))
 	}
 	return nil
@@ -255,6 +268,42 @@ func (b *benchRun) add(a answer) {
 	b.chars += len(a.text)
 }
 
+// cacheStats counts how layer 1's context counts were found (see
+// codegen/cache.go): at the first step of a reply, in the cache, or
+// counted on a miss.
+type cacheStats struct {
+	p                               *codegen.Program
+	first, lookups, misses, entries int
+}
+
+// newCacheStats adds its hooks to hooks; nil when p has no cache.
+func newCacheStats(p *codegen.Program, hooks map[uint16]func(*z80.CPU)) *cacheStats {
+	if _, ok := p.Symbols["cx_page"]; !ok {
+		return nil
+	}
+	c := &cacheStats{p: p}
+	hooks[uint16(p.Symbols["cx_page"])] = func(cpu *z80.CPU) {
+		if cpu.Mem[p.Symbols["nreply"]] == 0 {
+			c.first++
+		} else {
+			c.lookups++
+		}
+	}
+	hooks[uint16(p.Symbols["cx_miss"])] = func(cpu *z80.CPU) {
+		c.misses++
+		c.entries = int(cpu.Mem[p.Symbols["cx_max"]])
+	}
+	return c
+}
+
+// emptyEachReply returns hooks that empty the cache as each reply starts.
+func (c *cacheStats) emptyEachReply() map[uint16]func(*z80.CPU) {
+	return map[uint16]func(*z80.CPU){uint16(c.p.Symbols["answer"]): func(cpu *z80.CPU) {
+		cpu.Mem[c.p.Symbols["cx_n"]] = 0
+		cpu.Mem[c.p.Symbols["cx_vict"]] = 0
+	}}
+}
+
 // A profile attributes the compiled program's T-states to its parts with
 // hooks at the labels that begin them.
 type profile struct {
@@ -273,12 +322,20 @@ func newProfile(p *codegen.Program, layers int) *profile {
 		pr.names = append(pr.names, name)
 	}
 	add("answer", "query: trim, trigrams, layer 1 query half")
-	add("an_step", "context encoder")
+	_, cached := p.Symbols["cx_page"]
+	if cached {
+		add("an_step", "step entry")
+	} else {
+		add("an_step", "context encoder")
+	}
 	if _, ok := p.Symbols["biases"]; ok {
 		add("biases", "biases of layers 2 on")
 	}
 	for k := 1; k <= layers; k++ {
 		name := fmt.Sprintf("layer %d (%s)", k, p.Kernels[k-1])
+		if k == 1 && cached {
+			name += ": context counts by window, cached"
+		}
 		if k > 1 && p.Fused(k-2) {
 			name += fmt.Sprintf(", with layer %d's ReLU", k-1)
 		}
