@@ -195,7 +195,7 @@ func contextCounts(p *Program) func(*z80.CPU) []int8 {
 	if !g.ctxCounts() {
 		return nil
 	}
-	at := p.Symbols[g.countPatches()[0]+"_cp"] + 1
+	at := p.Symbols[g.countPatches()[0]] + 1
 	n := p.Model.Layers[0].Out
 	return func(cpu *z80.CPU) []int8 {
 		page := int(cpu.Mem[at]) * 256

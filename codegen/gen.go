@@ -61,7 +61,7 @@ func (g *generator) source(bss int, sizing bool) []byte {
 		g.b.WriteString(ctxKernel(f))
 		g.b.WriteString(ctxCache)
 		if g.qCounts() {
-			g.b.WriteString(finCtxQ(g.fused(0)))
+			g.b.WriteString(finCtxQ(g.fused(0), m.Layers[0].Out))
 		} else {
 			g.b.WriteString(finCtx(m.Layers[0].Shift, g.fused(0)))
 		}
@@ -217,7 +217,7 @@ func (g *generator) code() {
 	if g.ctxCounts() {
 		g.f("        call cx_page            ; the context counts (cache.go)\n")
 		for _, p := range g.countPatches() {
-			g.f("        ld (%s_cp+1),a\n", p)
+			g.f("        ld (%s+1),a\n", p)
 		}
 	} else {
 		g.f("        ld hl,qacc*256          ; acc = bias + query half\n")
@@ -263,19 +263,19 @@ func (g *generator) finalName(k int) (name, prefix string) {
 	return fmt.Sprintf("fin_fuse%d", s), fmt.Sprintf("ff%d", s)
 }
 
-// countPatches returns the label prefixes of layer 1's finaliser entries,
-// each of which reads the context counts from the page patched at
-// <prefix>_cp+1.
+// countPatches returns the labels of the instructions in layer 1's
+// finaliser whose operand (at label+1) is the page of the step's context
+// counts.
 func (g *generator) countPatches() []string {
 	switch {
 	case g.fused(0) && g.qCounts():
-		return []string{"fqf"}
+		return []string{"fqf_cp", "fqf_cq"}
 	case g.fused(0):
-		return []string{"fcf"}
+		return []string{"fcf_cp"}
 	case g.qCounts():
-		return []string{"fq1", "fq2"}
+		return []string{"fq_cp"}
 	}
-	return []string{"fc1", "fc2"}
+	return []string{"fc1_cp", "fc2_cp"}
 }
 
 // fusedFinal writes the call of hidden layer k's fused finaliser, which
@@ -290,6 +290,10 @@ func (g *generator) fusedFinal(k int) {
 		g.f("        ld hl,ap_done\n        ld de,%s_r\n        ld bc,sc_wn\n", p)
 	}
 	g.f("        call sc_mode\n")
+	if k == 0 && g.qCounts() {
+		g.f("        call %s\n", name) // it sets its own registers
+		return
+	}
 	if k > 0 || !g.ctxCounts() {
 		g.f("        ld h,acc%d\n", k+1)
 	}
@@ -305,11 +309,12 @@ func (g *generator) listFinal(k int) {
 		odd = "_o"
 	}
 	if k == 0 && g.ctxCounts() {
-		fin := "fin_ctx"
+		g.f("        ld ix,nz1*256\n")
 		if g.qCounts() {
-			fin = "fin_ctxq"
+			g.f("        call fin_ctxq\n")
+		} else {
+			g.f("        ld b,%d                 ; pairs of outputs\n        call fin_ctx%s\n", (l.Out+1)/2, odd)
 		}
-		g.f("        ld b,%d                 ; pairs of outputs\n        ld ix,nz1*256\n        call %s%s\n", (l.Out+1)/2, fin, odd)
 		g.f("        push ix\n        pop hl\n        ld de,nz1*256\n        or a\n        sbc hl,de\n        ld (nz1c),hl\n")
 		return
 	}
@@ -430,7 +435,7 @@ fin_fuse%[1]d:
 			for range s {
 				g.f("        srl c                   ;  8 positive: a logical shift is the floor\n        rra                     ;  4\n")
 			}
-			g.f("%s%s_n:  inc l                   ;  4\n%s        jp sc_leave\n%s", inline, p, loopEnd(p+"_lp", s <= 14), wide)
+			g.f("%s%s_z:\n%[2]s_n:  inc l                   ;  4\n%s        jp sc_leave\n%s", inline, p, loopEnd(p+"_lp", s <= 14), wide)
 		}
 		if k < n-1 && !ctxFinal && !g.fused(k) && !done[fmt.Sprint("r", s)] {
 			done[fmt.Sprint("r", s)] = true

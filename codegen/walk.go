@@ -216,7 +216,8 @@ sc_next:
 // x is in A (high byte) and C (low byte) if hiInA, else in C (high) and A
 // (low). The walk runs on the other register set and comes back to p_r
 // (sc_mode); the finaliser keeps B, H and L, and restore sets again what
-// else it needs; then it goes on at p_n, which the caller writes next.
+// else it needs; then it goes on with the code the caller writes next. A
+// zero output goes to p_z, which the caller defines.
 // wide is the out-of-line path for x >= 256, to be placed after the
 // finaliser. The caller patches p_pp with the next layer's column pointer
 // table. At p_pp, L = the output and A = x; at p_wx, L = the output, A =
@@ -225,7 +226,7 @@ func fuse(p string, hiInA bool, restore string) (inline, wide string) {
 	test := `        or a                    ;  4
         jp nz,P_w               ; 10 x >= 256: the 16-bit path
         or c                    ;  4 A = x
-        jr z,P_n                ;  7 zero: nothing to add
+        jr z,P_z                ;  7 zero: nothing to add
 `
 	toAC := ""
 	if !hiInA {
@@ -233,7 +234,7 @@ func fuse(p string, hiInA bool, restore string) (inline, wide string) {
         dec c                   ;  4
         jp nz,P_w               ; 10 x >= 256: the 16-bit path
         or a                    ;  4 A = x
-        jr z,P_n                ;  7 zero: nothing to add
+        jr z,P_z                ;  7 zero: nothing to add
 `
 		toAC = `        ld e,a
         ld a,c
@@ -467,7 +468,8 @@ P_cp:   ld h,0                  ;  7 (patched) the step's context counts
         inc d                   ;  4 m32+2
         or a                    ;  4
         jp m,P_n                ; 10 negative: out[o] is 0
-`+sh.String()+tail+`P_n:    inc l                   ;  4
+`+sh.String()+tail+`P_z:
+P_n:    inc l                   ;  4
 `, "P_", p+"_")
 	}
 	if fused {
@@ -498,67 +500,78 @@ fc_lp:
 }
 
 // finCtxQ is fin_ctx when layer 1 counts its query half too (see
-// qCounts): out[o] = max((b[o] + 32*k) >> s, 0) with k = cnt[o] + qcnt[o]
-// (|k| <= 162: 60 query trigrams and 21 context n-grams, weights -2..1;
-// an 8-bit sum below -128 overflows, and is negative; none can overflow
-// above 127). As |b| < 32, k < 0 means a negative sum: 47 T (55 T one
-// output a turn, fused). Otherwise, as s <= 5, the sum
-// shifted is (k << 5-s) + (b >> s): the m32 table (built with f = 5-s)
-// plus page b1p (b >> s, low and high bytes), no shifts. Pages qcnt, b1p
-// (two) and acc1 (two) in a row; the context counts are in the page
-// patched at P_cp (see cache.go). fused as for finCtx.
-func finCtxQ(fused bool) string {
-	entry := func(p, tail string) string {
-		return strings.ReplaceAll(`P_cp:   ld h,0                  ;  7 (patched) the step's context counts
-        ld a,(hl)               ;  7 cnt[o]
-        ld h,qcnt               ;  7
-        add a,(hl)              ;  7 k = cnt[o] + qcnt[o] (k <= 81)
-        jp m,P_n                ; 10 negative: out[o] is 0
-        jp pe,P_n               ; 10 below -128: wrapped to a positive byte
-        ld e,a                  ;  4
-        ld a,(de)               ;  7 low byte of k << 5-s
-        inc h                   ;  4
-        add a,(hl)              ;  7 + b >> s
-        ld c,a                  ;  4
-        inc d                   ;  4
-        ld a,(de)               ;  7 high bytes
-        inc h                   ;  4
-        adc a,(hl)              ;  7 AC = out[o]
-        dec d                   ;  4
-        or a                    ;  4
-        jp m,P_n                ; 10 k = 0, b < 0: out[o] is 0
-`+tail+`P_n:    inc l                   ;  4
-`, "P_", p+"_")
-	}
-	if fused {
-		return fusedCtx("fin_ctxqf", "fqf", "m32", true, entry)
-	}
-	list := `        inc h                   ;  4 acc1
+// qCounts), for n outputs: out[o] = max((b[o] + 32*k) >> s, 0) with k =
+// cnt[o] + qcnt[o] (|k| <= 162: 60 query trigrams and 21 context n-grams,
+// weights -2..1; an 8-bit sum below -128 overflows, and is negative; none
+// can overflow above 127). As |b| < 32, k < 0 means a negative sum: 42 T
+// with 256 outputs, where L wrapping to 0 ends the loop. Otherwise, as
+// s <= 5, the sum shifted is (k << 5-s) + (b >> s): the m32 table (built
+// with f = 5-s) plus page b1p (b >> s, low and high bytes), no shifts.
+// Pages qcnt, b1p (two) and acc1 (two) in a row; the context counts are in
+// the page patched at p_cp (and, fused, p_cq; see cache.go). The fused
+// variant (fin_ctxqf) adds each positive output's column of layer 2 (see
+// fuse) instead of listing the non-zero outputs at IX (fin_ctxq).
+func finCtxQ(fused bool, n int) string {
+	tail := `        inc h                   ;  4 acc1
         ld (hl),c
         inc h
         ld (hl),a
         or c
-        jr z,P_n
+        jr z,P_z
         ld (ix+0),l             ; non-zero: list it
         inc ix
 `
-	return `; fin_ctxq: two outputs a turn, B = pairs (fin_ctxq_o for an odd number
-; of outputs: B = (outputs+1)/2).
-fin_ctxq_o:
-        ld l,0
-        ld d,m32
-        jr fq_h2
-fin_ctxq:
-        ld l,0
-        ld d,m32
-fq_lp:
-` + entry("fq1", list) + "fq_h2:\n" + entry("fq2", list) + `        djnz fq_lp              ; 13
-        ret
-
+	name, p, wide := "fin_ctxq", "fq", ""
+	if fused {
+		name, p = "fin_ctxqf", "fqf"
+		tail, wide = fuse(p, true, "P_cq:   ld d,0                  ; (patched) the step's context counts\n        ld e,l\n")
+	}
+	end := "        jp nz,P_lp              ; 10 L wraps to 0 after the last output\n"
+	if n < 256 {
+		end = fmt.Sprintf("        ld a,l\n        cp %d\n        jp nz,P_lp\n", n)
+	}
+	leave := "        ret\n"
+	if fused {
+		leave = "        jp sc_leave\n"
+	}
+	code := `; NAME: one output a turn, L = o; DE -> the context counts (D patched
+; at P_cp), HL -> qcnt, B = m32 (BC addresses the table with C = k).
+NAME:
 `
+	if fused {
+		code += "        call di_save\n        ld (sc_sp),sp\n"
+	}
+	code += `        ld l,0
+        ld e,l
+        ld h,qcnt
+        ld b,m32
+P_cp:   ld d,0                  ; (patched) the step's context counts
+P_lp:   ld a,(de)               ;  7 cnt[o]
+        add a,(hl)              ;  7 k = cnt[o] + qcnt[o] (k <= 81)
+        jp m,P_n                ; 10 negative: out[o] is 0
+        jp pe,P_n               ; 10 below -128: wrapped to a positive byte
+        ld c,a                  ;  4
+        ld a,(bc)               ;  7 low byte of k << 5-s
+        inc h                   ;  4
+        add a,(hl)              ;  7 + b >> s
+        ld e,a                  ;  4
+        inc b                   ;  4
+        ld a,(bc)               ;  7 high bytes
+        dec b                   ;  4
+        inc h                   ;  4
+        adc a,(hl)              ;  7
+        ld c,e                  ;  4 AC = out[o]
+        ld e,l                  ;  4
+        or a                    ;  4
+        jp m,P_z                ; 10 k = 0, b < 0: out[o] is 0
+` + tail + `P_z:    ld h,qcnt               ;  7
+P_n:    inc e                   ;  4
+        inc l                   ;  4
+` + end + leave + wide
+	return strings.ReplaceAll(strings.ReplaceAll(code, "NAME", name), "P_", p+"_")
 }
 
-// fusedCtx is the fused variant of fin_ctx or fin_ctxq (named name, labels
+// fusedCtx is the fused variant of fin_ctx (named name, labels
 // prefixed p): one output a turn, B = outputs, D = the table page dpage,
 // entry(p, tail) the code of one output. short says whether DJNZ reaches.
 func fusedCtx(name, p, dpage string, short bool, entry func(p, tail string) string) string {
