@@ -284,6 +284,7 @@ func (g *generator) countPatches() []string {
 func (g *generator) fusedFinal(k int) {
 	name, p := g.finalName(k)
 	g.f("        ld a,ptr%d\n        ld (%s_pp+1),a\n        ld a,acc%d\n        ld (sc_ap+1),a\n", k+2, p, k+2)
+	g.f("        exx\n        ld h,a                  ; H' = the page the walks add to\n        exx\n")
 	if g.oneList(k + 1) {
 		g.f("        ld hl,%s_r              ; one list a column\n        ld d,h\n        ld e,l\n        ld bc,cw_ret\n", p)
 	} else {

@@ -124,6 +124,7 @@ func walkKernel() string {
 	return `; the column walk: +x for the rows of the +1 list, then -x for those of
 ; the -1 list; entered with C = x, E = n_plus, D = the first row.
 sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
+sc_ap2:                         ; (the fused finalisers come here: H is set)
 ` + apLoop + `        pop de                  ; E = n_minus, D = its first row
 ` + ngLoop + `        ; (never reached: sc_mode sets every exit before each use)
 
@@ -214,14 +215,15 @@ sc_next:
 // layer's accumulator with the column walk, so that no list of non-zero
 // outputs is written and read back, and the output itself is not stored.
 // x is in A (high byte) and C (low byte) if hiInA, else in C (high) and A
-// (low). The walk runs on the other register set and comes back to p_r
-// (sc_mode); the finaliser keeps B, H and L, and restore sets again what
-// else it needs; then it goes on with the code the caller writes next. A
-// zero output goes to p_z, which the caller defines.
-// wide is the out-of-line path for x >= 256, to be placed after the
-// finaliser. The caller patches p_pp with the next layer's column pointer
-// table. At p_pp, L = the output and A = x; at p_wx, L = the output, A =
-// x's high byte and C its low byte (the tests hook there).
+// (low). The walk runs on the other register set, whose H the caller sets
+// to the accumulator's page before the finaliser starts, and comes back to
+// p_r (sc_mode). The finaliser keeps B, H and L; restore sets again what
+// else it needs, then it goes on with the code the caller writes next. A
+// zero output goes to p_z, which the caller defines. wide is the
+// out-of-line path for x >= 256, to be placed after the finaliser. The
+// caller patches p_pp with the next layer's column pointer table. At p_pp,
+// L = the output and A = x; at p_wx, L = the output, A = x's high byte and
+// C its low byte (the tests hook there).
 func fuse(p string, hiInA bool, restore string) (inline, wide string) {
 	test := `        or a                    ;  4
         jp nz,P_w               ; 10 x >= 256: the 16-bit path
@@ -253,7 +255,7 @@ P_pp:   ld h,0                  ;  7 (patched) the next layer's column pointers
         exx                     ;  4 the walk's registers
         ld c,a                  ;  4 C = x
         pop de                  ; 10 E = n_plus, D = its first row
-        jp sc_ap                ; 10 the walk ends at P_r (sc_mode)
+        jp sc_ap2               ; 10 the walk ends at P_r (sc_mode)
 P_r:    exx                     ;  4
 P_w2:
 ` + restore
