@@ -69,7 +69,8 @@ type Program struct {
 	End     int            // first byte above the program's data and stack
 	// Model is the network as compiled: the model given to Build with the
 	// units of each hidden layer in the order of the program's tables (see
-	// biasOrder). It computes the same logits.
+	// biasOrder) and sentinel units (see withSentinels). It computes the
+	// same logits.
 	Model *lm.Model
 	// AutoNote says why auto did not use the fast kernel everywhere ("" if
 	// it did or was not asked to choose).
@@ -167,7 +168,8 @@ func check(m *lm.Model) error {
 // and stack for the given kernels, without assembling the tables (so that
 // a model too large for 64K gets a size rather than an assembler error).
 func size(m *lm.Model, kernels []Kernel) (int, error) {
-	g := &generator{m: m, kernels: kernels}
+	g := &generator{kernels: kernels}
+	g.m, g.sentinels = withSentinels(m, kernels)
 	ap, err := asm.Assemble("z80lm.asm", g.source(0, true), asm.Options{Org: Org})
 	if err != nil {
 		return 0, fmt.Errorf("assembling the generated program: %v", err)
@@ -177,7 +179,9 @@ func size(m *lm.Model, kernels []Kernel) (int, error) {
 
 // assemble generates and assembles the program for the given kernels.
 func assemble(m *lm.Model, kernels []Kernel) (*Program, error) {
-	g := &generator{m: m, kernels: kernels}
+	g := &generator{kernels: kernels}
+	g.m, g.sentinels = withSentinels(m, kernels)
+	m = g.m
 	ap, err := asm.Assemble("z80lm.asm", g.source(0, true), asm.Options{Org: Org})
 	if err != nil {
 		return nil, fmt.Errorf("assembling the generated program: %v", err)
@@ -228,6 +232,37 @@ func biasOrder(m *lm.Model) *lm.Model {
 		c.Layers[k], c.Layers[k+1] = l, next
 	}
 	return &c
+}
+
+// withSentinels returns a copy of m in which each hidden layer whose
+// finaliser is fin_fuse (fused, and not layer 1 counting its context half)
+// and that has fewer than 256 units gets a unit 0 that is never positive:
+// bias -32768, no weights in or out. fin_fuse counts its outputs down in L and stops when L reaches 0, so
+// that it needs no counter register (B holds the next layer's column
+// pointer page instead) and the sentinel is never looked at. A layer of 256
+// units starts at L = 0 and goes round.
+func withSentinels(m *lm.Model, kernels []Kernel) (*lm.Model, []bool) {
+	c := *m
+	c.Layers = slices.Clone(m.Layers)
+	added := make([]bool, len(c.Layers))
+	for k := 0; k+1 < len(c.Layers); k++ {
+		l, next := c.Layers[k], c.Layers[k+1]
+		if !fused(kernels, k) || k == 0 && kernels[0] == Scatter || l.Out == 256 {
+			continue
+		}
+		l.W = append(make([]int8, l.In), l.W...)
+		l.B = append([]int16{-32768}, l.B...)
+		l.Out++
+		w := make([]int8, 0, next.Out*(next.In+1))
+		for r := 0; r < next.Out; r++ {
+			w = append(w, 0)
+			w = append(w, next.W[r*next.In:(r+1)*next.In]...)
+		}
+		next.W, next.In = w, next.In+1
+		c.Layers[k], c.Layers[k+1] = l, next
+		added[k] = true
+	}
+	return &c, added
 }
 
 // KernelSummary says which kernel each layer uses, e.g. "fast,fast,compact".

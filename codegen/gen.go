@@ -12,9 +12,10 @@ import (
 // A generator writes the assembly source of one model with one choice of
 // kernels.
 type generator struct {
-	m       *lm.Model
-	kernels []Kernel
-	b       bytes.Buffer
+	m         *lm.Model
+	kernels   []Kernel
+	sentinels []bool // per layer: unit 0 is a sentinel (see withSentinels)
+	b         bytes.Buffer
 }
 
 func (g *generator) f(format string, a ...any) { fmt.Fprintf(&g.b, format, a...) }
@@ -283,7 +284,11 @@ func (g *generator) countPatches() []string {
 // tables and back at the finaliser.
 func (g *generator) fusedFinal(k int) {
 	name, p := g.finalName(k)
-	g.f("        ld a,ptr%d\n        ld (%s_pp+1),a\n        ld a,acc%d\n        ld (sc_ap+1),a\n", k+2, p, k+2)
+	ctxFinal := k == 0 && g.ctxCounts() // fin_ctxf or fin_ctxqf (walk.go)
+	if ctxFinal {
+		g.f("        ld a,ptr%d\n        ld (%s_pp+1),a\n", k+2, p)
+	}
+	g.f("        ld a,acc%d\n        ld (sc_ap+1),a\n", k+2)
 	g.f("        exx\n        ld h,a                  ; H' = the page the walks add to\n        exx\n")
 	if g.oneList(k + 1) {
 		g.f("        ld hl,%s_r              ; one list a column\n        ld d,h\n        ld e,l\n        ld bc,cw_ret\n", p)
@@ -291,14 +296,18 @@ func (g *generator) fusedFinal(k int) {
 		g.f("        ld hl,ap_done\n        ld de,%s_r\n        ld bc,sc_wn\n", p)
 	}
 	g.f("        call sc_mode\n")
-	if k == 0 && g.qCounts() {
+	switch {
+	case ctxFinal && g.qCounts():
 		g.f("        call %s\n", name) // it sets its own registers
-		return
+	case ctxFinal:
+		g.f("        ld b,%d\n        call %s\n", g.m.Layers[k].Out&255, name)
+	default: // fin_fuse: from the last output down (see withSentinels)
+		last := 0 // 256 outputs: from 0, then 255 down to 1
+		if g.sentinels[k] {
+			last = g.m.Layers[k].Out - 1
+		}
+		g.f("        ld h,acc%d\n        ld l,%d\n        ld b,ptr%d\n        call %s\n", k+1, last, k+2, name)
 	}
-	if k > 0 || !g.ctxCounts() {
-		g.f("        ld h,acc%d\n", k+1)
-	}
-	g.f("        ld b,%d\n        call %s\n", g.m.Layers[k].Out&255, name)
 }
 
 // listFinal writes the finaliser of hidden layer k that lists its non-zero
@@ -414,15 +423,15 @@ func (g *generator) finalisers() {
 		if k < n-1 && !ctxFinal && g.fused(k) && !done[fmt.Sprint("f", s)] {
 			done[fmt.Sprint("f", s)] = true
 			p := fmt.Sprintf("ff%d", s)
-			inline, wide := fuse(p, false, "")
-			g.f(`; fin_fuse%[1]d: out = max(acc >> %[1]d, 0) for the B outputs (0 = 256) of the
-; table at page H, adding each non-zero out times its column of the next
-; layer to that layer's accumulator (see fuse). Per entry: 38 T when
+			inline, wide := fuse(p, false, "b", "")
+			g.f(`; fin_fuse%[1]d: out = max(acc >> %[1]d, 0) for the outputs L down to 1 of the
+; table at page H (L = 0: all 256; see withSentinels), adding each non-zero
+; out times its column of the next layer to that layer's accumulator (see
+; fuse); B = the next layer's column pointer page. Per entry: 35 T when
 ; negative.
 fin_fuse%[1]d:
         call di_save
         ld (sc_sp),sp
-        ld l,0
         inc h                   ; walk the high bytes
 %[2]s_lp:
         ld a,(hl)               ;  7 high byte
@@ -436,7 +445,7 @@ fin_fuse%[1]d:
 			for range s {
 				g.f("        srl c                   ;  8 positive: a logical shift is the floor\n        rra                     ;  4\n")
 			}
-			g.f("%s%s_z:\n%[2]s_n:  inc l                   ;  4\n%s        jp sc_leave\n%s", inline, p, loopEnd(p+"_lp", s <= 14), wide)
+			g.f("%s%s_z:\n%[2]s_n:  dec l                   ;  4\n        jp nz,%[2]s_lp            ; 10\n        jp sc_leave\n%s", inline, p, wide)
 		}
 		if k < n-1 && !ctxFinal && !g.fused(k) && !done[fmt.Sprint("r", s)] {
 			done[fmt.Sprint("r", s)] = true

@@ -221,10 +221,11 @@ sc_next:
 // else it needs, then it goes on with the code the caller writes next. A
 // zero output goes to p_z, which the caller defines. wide is the
 // out-of-line path for x >= 256, to be placed after the finaliser. The
-// caller patches p_pp with the next layer's column pointer table. At p_pp,
-// L = the output and A = x; at p_wx, L = the output, A = x's high byte and
-// C its low byte (the tests hook there).
-func fuse(p string, hiInA bool, restore string) (inline, wide string) {
+// next layer's column pointer table is at the page in register ptr, or, if
+// ptr is "", at the page the caller patches into p_pp. At p_pp, L = the
+// output and A = x; at p_wx, L = the output, A = x's high byte and C its
+// low byte (the tests hook there).
+func fuse(p string, hiInA bool, ptr, restore string) (inline, wide string) {
 	test := `        or a                    ;  4
         jp nz,P_w               ; 10 x >= 256: the 16-bit path
         or c                    ;  4 A = x
@@ -243,9 +244,13 @@ func fuse(p string, hiInA bool, restore string) (inline, wide string) {
         ld c,e                  ; A = high byte, C = low byte
 `
 	}
+	pp, wideH := "ld h,0                  ;  7 (patched)", "        ld a,(P_pp+1)\n        ld h,a\n"
+	if ptr != "" {
+		pp, wideH = fmt.Sprintf("%-24s;  4", "ld h,"+ptr), "        ld h,"+ptr+"\n"
+	}
 	inline = test + `        ld d,h                  ;  4
         ld e,l                  ;  4 DE = this output
-P_pp:   ld h,0                  ;  7 (patched) the next layer's column pointers
+P_pp:   ` + pp + ` the next layer's column pointers
         ld c,(hl)               ;  7
         inc h                   ;  4
         ld h,(hl)               ;  7
@@ -260,12 +265,10 @@ P_r:    exx                     ;  4
 P_w2:
 ` + restore
 	wide = `P_w:    ld sp,(sc_sp)           ; x >= 256: the real stack, for col16
-        push bc                 ; B = outputs to go
+        push bc
         push hl                 ; this output
 ` + toAC + `P_wx:   ld e,a
-        ld a,(P_pp+1)
-        ld h,a
-        ld a,(hl)
+` + wideH + `        ld a,(hl)
         inc h
         ld h,(hl)
         ld l,a                  ; HL -> this output's column
@@ -526,7 +529,7 @@ func finCtxQ(fused bool, n int) string {
 	name, p, wide := "fin_ctxq", "fq", ""
 	if fused {
 		name, p = "fin_ctxqf", "fqf"
-		tail, wide = fuse(p, true, "P_cq:   ld d,0                  ; (patched) the step's context counts\n        ld e,l\n")
+		tail, wide = fuse(p, true, "", "P_cq:   ld d,0                  ; (patched) the step's context counts\n        ld e,l\n")
 	}
 	end := "        jp nz,P_lp              ; 10 L wraps to 0 after the last output\n"
 	if n < 256 {
@@ -577,7 +580,7 @@ P_n:    inc e                   ;  4
 // prefixed p): one output a turn, B = outputs, D = the table page dpage,
 // entry(p, tail) the code of one output. short says whether DJNZ reaches.
 func fusedCtx(name, p, dpage string, short bool, entry func(p, tail string) string) string {
-	inline, wide := fuse(p, true, "        ld d,"+dpage+"\n")
+	inline, wide := fuse(p, true, "", "        ld d,"+dpage+"\n")
 	return fmt.Sprintf(`; %[1]s: one output a turn, B = outputs.
 %[1]s:
         call di_save
