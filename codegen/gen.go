@@ -52,6 +52,10 @@ func (g *generator) source(bss int, sizing bool) []byte {
 		g.b.WriteString(listScatter)
 	}
 	if g.listScatter() || g.anyFused() {
+		if s, ok := g.leadShift(); ok {
+			lead, _, _ := strings.Cut(g.finFuse(s), jpWalk)
+			g.b.WriteString(lead)
+		}
 		g.b.WriteString(walkKernel())
 	}
 	if g.ctxCounts() {
@@ -412,23 +416,22 @@ func (g *generator) columnsCall(tag string, k int, list, count, xpage, apage str
 	g.f("        ld hl,%s*256\n        call compact\n%s:\n", list, skip)
 }
 
-// finalisers writes the shift (and ReLU) routines for the shifts the
-// model uses: the shift is unrolled, so each shift gets its own routine.
-func (g *generator) finalisers() {
-	n := len(g.m.Layers)
-	done := map[string]bool{}
-	for k, l := range g.m.Layers {
-		s := l.Shift
-		ctxFinal := k == 0 && g.ctxCounts() // fin_ctx or fin_ctxq (walk.go)
-		if k < n-1 && !ctxFinal && g.fused(k) && !done[fmt.Sprint("f", s)] {
-			done[fmt.Sprint("f", s)] = true
-			p := fmt.Sprintf("ff%d", s)
-			inline, wide := fuse(p, false, "b", "")
-			g.f(`; fin_fuse%[1]d: out = max(acc >> %[1]d, 0) for the outputs L down to 1 of the
+// finFuse returns fin_fuse<s>, the fused finaliser of the hidden layers
+// after the first with shift s.
+func (g *generator) finFuse(s uint) string {
+	p := fmt.Sprintf("ff%d", s)
+	inline, wide := fuse(p, false, "b", "")
+	var b strings.Builder
+	fmt.Fprintf(&b, `; fin_fuse%[1]d: out = max(acc >> %[1]d, 0) for the outputs L down to 1 of the
 ; table at page H (L = 0: all 256; see withSentinels), adding each non-zero
 ; out times its column of the next layer to that layer's accumulator (see
 ; fuse); B = the next layer's column pointer page. Per entry: 35 T when
-; negative.
+; negative. The next output comes first: the walk may lie between the
+; loop's top and its end.
+%[2]s_z:
+%[2]s_n:  dec l                   ;  4
+        jp nz,%[2]s_lp            ; 10
+        jp sc_leave
 fin_fuse%[1]d:
         call di_save
         ld (sc_sp),sp
@@ -442,10 +445,40 @@ fin_fuse%[1]d:
         ld a,(hl)               ;  7 CA = acc
         inc h                   ;  4
 `, s, p)
-			for range s {
-				g.f("        srl c                   ;  8 positive: a logical shift is the floor\n        rra                     ;  4\n")
+	for range s {
+		b.WriteString("        srl c                   ;  8 positive: a logical shift is the floor\n        rra                     ;  4\n")
+	}
+	fmt.Fprintf(&b, "%s        dec l\n        jp nz,%s_lp\n        jp sc_leave\n%s", inline, p, wide)
+	return b.String()
+}
+
+// leadShift returns the shift of the fin_fuse routine that is placed just
+// before the column walk, so that it enters the walk without a jump: the
+// first hidden layer's after layer 1 that has one.
+func (g *generator) leadShift() (uint, bool) {
+	for k := 0; k+1 < len(g.m.Layers); k++ {
+		if g.fused(k) && !(k == 0 && g.ctxCounts()) {
+			return g.m.Layers[k].Shift, true
+		}
+	}
+	return 0, false
+}
+
+// finalisers writes the shift (and ReLU) routines for the shifts the
+// model uses: the shift is unrolled, so each shift gets its own routine.
+func (g *generator) finalisers() {
+	n := len(g.m.Layers)
+	done := map[string]bool{}
+	for k, l := range g.m.Layers {
+		s := l.Shift
+		ctxFinal := k == 0 && g.ctxCounts() // fin_ctx or fin_ctxq (walk.go)
+		if k < n-1 && !ctxFinal && g.fused(k) && !done[fmt.Sprint("f", s)] {
+			done[fmt.Sprint("f", s)] = true
+			code := g.finFuse(s)
+			if lead, ok := g.leadShift(); ok && lead == s {
+				_, code, _ = strings.Cut(code, jpWalk) // its first part is before the walk (source)
 			}
-			g.f("%s%s_z:\n%[2]s_n:  dec l                   ;  4\n        jp nz,%[2]s_lp            ; 10\n        jp sc_leave\n%s", inline, p, wide)
+			g.f("%s", code)
 		}
 		if k < n-1 && !ctxFinal && !g.fused(k) && !done[fmt.Sprint("r", s)] {
 			done[fmt.Sprint("r", s)] = true

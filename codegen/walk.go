@@ -11,6 +11,10 @@ import (
 // The finaliser or the list of inputs that drives the walk keeps its
 // registers in the other set (EXX).
 
+// jpWalk is the jump from a fused finaliser into the column walk (fuse);
+// the routine placed just before the walk leaves it out (leadShift).
+const jpWalk = "        jp sc_ap2               ; 10 the walk, which ends at p_r (sc_mode)\n"
+
 // asmLine writes one line of assembly: label (without its colon, or ""),
 // instruction and comment (or "") in the columns the generated code uses.
 func asmLine(b *strings.Builder, label, ins, comment string) {
@@ -122,11 +126,14 @@ func walkKernel() string {
 	apLoop, apExits := rowWalk("ap", addRow, "c", "inc (hl)")
 	ngLoop, ngExits := rowWalk("ng", subRow, "c", "dec (hl)")
 	return `; the column walk: +x for the rows of the +1 list, then -x for those of
-; the -1 list; entered with C = x, E = n_plus, D = the first row.
-sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
-sc_ap2:                         ; (the fused finalisers come here: H is set)
+; the -1 list; entered with C = x, E = n_plus, D = the first row, H = the
+; accumulator's low page (sc_ap sets it).
+sc_ap2:
 ` + apLoop + `        pop de                  ; E = n_minus, D = its first row
 ` + ngLoop + `        ; (never reached: sc_mode sets every exit before each use)
+
+sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
+        jp sc_ap2
 
 ; col16: acc += x * (column at HL) for x >= 256 (C = low byte, A = high
 ; byte of x): full 16-bit adds with add_w, on the real stack.
@@ -260,8 +267,7 @@ P_pp:   ` + pp + ` the next layer's column pointers
         exx                     ;  4 the walk's registers
         ld c,a                  ;  4 C = x
         pop de                  ; 10 E = n_plus, D = its first row
-        jp sc_ap2               ; 10 the walk ends at P_r (sc_mode)
-P_r:    exx                     ;  4
+` + jpWalk + `P_r:    exx                     ;  4
 P_w2:
 ` + restore
 	wide = `P_w:    ld sp,(sc_sp)           ; x >= 256: the real stack, for col16
