@@ -515,9 +515,10 @@ fc_lp:
 // cnt[o] + qcnt[o] (|k| <= 162: 60 query trigrams and 21 context n-grams,
 // weights -2..1; an 8-bit sum below -128 overflows, and is negative; none
 // can overflow above 127). As |b| < 32, k < 0 means a negative sum: 42 T
-// with 256 outputs, where L wrapping to 0 ends the loop. Otherwise, as
-// s <= 5, the sum shifted is (k << 5-s) + (b >> s): the m32 table (built
-// with f = 5-s) plus page b1p (b >> s, low and high bytes), no shifts.
+// with 256 outputs, where L wrapping to 0 ends the loop. k = 0 gives
+// b >> s (p_k0). Otherwise, as s <= 5, the sum shifted is (k << 5-s) +
+// (b >> s) >= 0: the m32 table (built with f = 5-s) plus page b1p (b >> s,
+// low and high bytes), no shifts.
 // Pages qcnt, b1p (two) and acc1 (two) in a row; the context counts are in
 // the page patched at p_cp (and, fused, p_cq; see cache.go). The fused
 // variant (fin_ctxqf) adds each positive output's column of layer 2 (see
@@ -557,10 +558,23 @@ NAME:
         ld h,qcnt
         ld b,m32
 P_cp:   ld d,0                  ; (patched) the step's context counts
+        jr P_lp
+P_k0:   inc h                   ;  4 k = 0: out[o] = b >> s, |b >> s| < 32
+        ld a,(hl)               ;  7
+        dec h                   ;  4
+        or a                    ;  4
+        jp m,P_n                ; 10
+        jp z,P_n                ; 10
+        ld c,a                  ;  4 C = out[o]
+        inc h
+        inc h                   ;  8 (as after the sum below)
+        xor a                   ;  4 A = its high byte
+        jp P_t
 P_lp:   ld a,(de)               ;  7 cnt[o]
         add a,(hl)              ;  7 k = cnt[o] + qcnt[o] (k <= 81)
         jp m,P_n                ; 10 negative: out[o] is 0
         jp pe,P_n               ; 10 below -128: wrapped to a positive byte
+        jr z,P_k0               ;  7
         ld c,a                  ;  4
         ld a,(bc)               ;  7 low byte of k << 5-s
         inc h                   ;  4
@@ -572,9 +586,8 @@ P_lp:   ld a,(de)               ;  7 cnt[o]
         inc h                   ;  4
         adc a,(hl)              ;  7
         ld c,e                  ;  4 AC = out[o]
-        ld e,l                  ;  4
-        or a                    ;  4
-        jp m,P_z                ; 10 k = 0, b < 0: out[o] is 0
+        ld e,l                  ;  4 (k >= 1: out[o] >= 0 as |b >> s| <= 32 >> s)
+P_t:
 ` + tail + `P_z:    ld h,qcnt               ;  7
 P_n:    inc e                   ;  4
         inc l                   ;  4
