@@ -295,9 +295,9 @@ func (g *generator) fusedFinal(k int) {
 	g.f("        ld a,acc%d\n        ld (sc_ap+1),a\n", k+2)
 	g.f("        exx\n        ld h,a                  ; H' = the page the walks add to\n        exx\n")
 	if g.oneList(k + 1) {
-		g.f("        ld hl,%s_r              ; one list a column\n        ld d,h\n        ld e,l\n        ld bc,cw_ret\n", p)
+		g.f("        ld hl,%s_r              ; one list a column\n        ld d,h\n        ld e,l\n        ld b,h\n        ld c,l\n", p)
 	} else {
-		g.f("        ld hl,ap_done\n        ld de,%s_r\n        ld bc,sc_wn\n", p)
+		g.f("        ld hl,ap_done\n        ld de,%s_r\n        ld bc,w16_n\n", p)
 	}
 	g.f("        call sc_mode\n")
 	switch {
@@ -399,7 +399,7 @@ func (g *generator) shortBias(k int) bool {
 func (g *generator) columnsCall(tag string, k int, list, count, xpage, apage string) {
 	skip := fmt.Sprintf("sc%d%s_none", k+1, tag)
 	if g.kernels[k] == Scatter {
-		g.f("        ld hl,ap_done\n        ld de,sc_next\n        ld bc,sc_wn\n        call sc_mode\n")
+		g.f("        ld hl,ap_done\n        ld de,sc_next\n        ld bc,w16_n\n        call sc_mode\n")
 	}
 	g.f("        ld hl,(%s)\n        ld a,h\n        or l\n        jr z,%s\n        ld b,l                  ; 256 inputs: B = 0\n", count, skip)
 	if g.kernels[k] == Scatter {

@@ -93,21 +93,6 @@ sc_rest:
         nop                     ; (patched) EI if interrupts were enabled
         ret
 
-; add_w: acc[row] += x for the B rows listed at HL; x = (aw_hi+1)*256 + C
-; (the high byte patched into the ADC). D = acc low page.
-add_w:  ld e,(hl)
-        inc hl
-        ld a,(de)
-        add a,c
-        ld (de),a
-        inc d
-        ld a,(de)
-aw_hi:  adc a,0                 ; (patched) high byte of x
-        ld (de),a
-        dec d
-        djnz add_w
-        ret
-
 ; sext: the B bytes at DE (0 = 256) = the sign of the bytes at HL: the
 ; high bytes of biases that fit a byte.
 sext:   ld a,(hl)

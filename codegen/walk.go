@@ -105,6 +105,20 @@ func rowWalk(p string, op []string, cond, fix string) (code string, exits int) {
 	return b.String(), exit
 }
 
+// w16Row is one row of w16 (L = the row): lo and hi are the operations on
+// its low and high byte.
+func w16Row(lo, hi string) string {
+	return fmt.Sprintf(`        ld a,(hl)               ;  7
+        %-24s;  4
+        ld (hl),a               ;  7
+        inc h                   ;  4
+        ld a,(hl)               ;  7
+        %-24s;  8
+        ld (hl),a               ;  7
+        dec h                   ;  4
+`, lo, hi)
+}
+
 // addRow adds C to the low byte of a row, subRow subtracts it; the carry
 // or borrow goes to the high byte.
 var (
@@ -121,7 +135,8 @@ var (
 // twice), or for a layer with one list a column (see columnOne) only the
 // first list. Where it goes when done is set by sc_mode before each use.
 // Per row about 37 T, and 24 T more when the low byte carries (+1) or
-// borrows (-1). col16 does the same for x >= 256, with the real stack.
+// borrows (-1). w16 does the same for x >= 256 from the fused finalisers
+// (col16 from scatter).
 func walkKernel() string {
 	apLoop, apExits := rowWalk("ap", addRow, "c", "inc (hl)")
 	ngLoop, ngExits := rowWalk("ng", subRow, "c", "dec (hl)")
@@ -135,38 +150,41 @@ sc_ap2:
 sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
         jp sc_ap2
 
-; col16: acc += x * (column at HL) for x >= 256 (C = low byte, A = high
-; byte of x): full 16-bit adds with add_w, on the real stack.
-col16:  ld (aw_hi+1),a
-        ld a,(sc_ap+1)
-        ld d,a                  ; D = acc low page
-        ld a,(hl)
-        inc hl
+; w16: the column walk for x >= 256 (C = x's low byte, IXH = its high
+; byte), entered like sc_ap2: 16-bit adds, two rows a POP, about 69 T a
+; row. After the +1 rows it goes where sc_mode set w16_m: on to the -1
+; rows (w16_n), or, for a layer with one list a column, to the column's end.
+w16:    dec sp                  ; SP -> the first row again
+        ld a,e
         rlca
-        rlca                    ; the header rotated back: n
+        rlca                    ; A = n_plus (the header rotated back)
         or a
+        jr z,w16_m
         ld b,a
-        call nz,add_w           ; +x
-sc_wm:  jp sc_wn                ; (patched by sc_mode: cw_ret for one list)
-sc_wn:  ld a,(hl)
-        inc hl
+w16_p:  pop de
+        ld l,e
+` + w16Row("add a,c", "adc a,ixh") + `        dec b
+        jr z,w16_po             ; an odd number: the POP took one too many
+        ld l,d
+` + w16Row("add a,c", "adc a,ixh") + `        djnz w16_p
+        jr w16_m
+w16_po: dec sp
+w16_m:  jp w16_n                ; (patched by sc_mode)
+w16_n:  pop de
+        dec sp
+        ld a,e
         rlca
-        rlca
+        rlca                    ; A = n_minus
         or a
-        ret z
+        jr z,w16_x
         ld b,a
-        ld a,(aw_hi+1)          ; -x = (NOT x) + 1
-        cpl
-        ld (aw_hi+1),a
-        xor a
-        sub c
-        ld c,a
-        jr nz,cw_sub
-        ld a,(aw_hi+1)          ; low byte 0: the +1 carries into the high byte
-        inc a
-        ld (aw_hi+1),a
-cw_sub: jp add_w
-cw_ret: ret
+w16_q:  pop de
+        ld l,e
+` + w16Row("sub c", "sbc a,ixh") + `        dec b
+        jr z,w16_x
+        ld l,d
+` + w16Row("sub c", "sbc a,ixh") + `        djnz w16_q
+w16_x:  jp 0                    ; (patched by sc_mode) the column's end
 
 ` + scMode(apExits, ngExits)
 }
@@ -215,6 +233,52 @@ sc_next:
         jp nz,sc_col
         jp sc_leave
 
+; col16: acc += x * (column at HL) for x >= 256 (C = low byte, A = high
+; byte of x): full 16-bit adds with add_w, on the real stack.
+col16:  ld (aw_hi+1),a
+        ld a,(sc_ap+1)
+        ld d,a                  ; D = acc low page
+        ld a,(hl)
+        inc hl
+        rlca
+        rlca                    ; the header rotated back: n
+        or a
+        ld b,a
+        call nz,add_w           ; +x
+        ld a,(hl)
+        inc hl
+        rlca
+        rlca
+        or a
+        ret z
+        ld b,a
+        ld a,(aw_hi+1)          ; -x = (NOT x) + 1
+        cpl
+        ld (aw_hi+1),a
+        xor a
+        sub c
+        ld c,a
+        jr nz,cw_sub
+        ld a,(aw_hi+1)          ; low byte 0: the +1 carries into the high byte
+        inc a
+        ld (aw_hi+1),a
+cw_sub: jp add_w
+
+; add_w: acc[row] += x for the B rows listed at HL; x = (aw_hi+1)*256 + C
+; (the high byte patched into the ADC). D = acc low page.
+add_w:  ld e,(hl)
+        inc hl
+        ld a,(de)
+        add a,c
+        ld (de),a
+        inc d
+        ld a,(de)
+aw_hi:  adc a,0                 ; (patched) high byte of x
+        ld (de),a
+        dec d
+        djnz add_w
+        ret
+
 `
 
 // fuse is the end of a fused finaliser's path for a positive output: the
@@ -230,7 +294,7 @@ sc_next:
 // out-of-line path for x >= 256, to be placed after the finaliser. The
 // next layer's column pointer table is at the page in register ptr, or, if
 // ptr is "", at the page the caller patches into p_pp. At p_pp, L = the
-// output and A = x; at p_wx, L = the output, A = x's high byte and C its
+// output and A = x; at p_wx, L = the output, IXH = x's high byte and C its
 // low byte (the tests hook there).
 func fuse(p string, hiInA bool, ptr, restore string) (inline, wide string) {
 	test := `        or a                    ;  4
@@ -238,17 +302,12 @@ func fuse(p string, hiInA bool, ptr, restore string) (inline, wide string) {
         or c                    ;  4 A = x
         jr z,P_z                ;  7 zero: nothing to add
 `
-	toAC := ""
 	if !hiInA {
 		test = `        inc c                   ;  4
         dec c                   ;  4
         jp nz,P_w               ; 10 x >= 256: the 16-bit path
         or a                    ;  4 A = x
         jr z,P_z                ;  7 zero: nothing to add
-`
-		toAC = `        ld e,a
-        ld a,c
-        ld c,e                  ; A = high byte, C = low byte
 `
 	}
 	pp, wideH := "ld h,0                  ;  7 (patched)", "        ld a,(P_pp+1)\n        ld h,a\n"
@@ -270,19 +329,24 @@ P_pp:   ` + pp + ` the next layer's column pointers
 ` + jpWalk + `P_r:    exx                     ;  4
 P_w2:
 ` + restore
-	wide = `P_w:    ld sp,(sc_sp)           ; x >= 256: the real stack, for col16
-        push bc
-        push hl                 ; this output
-` + toAC + `P_wx:   ld e,a
+	hi := "        ld ixh,a                ;  8 IXH = x's high byte\n"
+	if !hiInA {
+		hi = "        ld ixh,c                ;  8 IXH = x's high byte\n        ld c,a                  ;  4 C = its low byte\n"
+	}
+	wide = `P_w:                            ; x >= 256: the 16-bit walk
+` + hi + `P_wx:   ld d,h
+        ld e,l
 ` + wideH + `        ld a,(hl)
         inc h
         ld h,(hl)
-        ld l,a                  ; HL -> this output's column
-        ld a,e
-        call col16
-        pop hl
-        pop bc
-        jp P_w2
+        ld l,a
+        ld sp,hl                ; SP -> this output's column
+        ex de,hl
+        ld a,c
+        exx
+        ld c,a                  ; C = x's low byte
+        pop de
+        jp w16                  ; it ends at P_r, as the walk does
 
 `
 	return strings.ReplaceAll(inline, "P_", p+"_"), strings.ReplaceAll(wide, "P_", p+"_")
@@ -622,8 +686,8 @@ func loopEnd(label string, short bool) string {
 
 // scMode is sc_mode, which sets where the column walk goes: HL after a
 // column's +1 rows (ap_done, or the column's end for a layer with one list
-// a column), DE at a column's end, and BC what col16 does after the +1
-// rows (sc_wn, or cw_ret for one list).
+// a column), DE at a column's end, and BC where w16 goes after its +1 rows
+// (w16_n, or the column's end for one list).
 func scMode(apExits, ngExits int) string {
 	var b strings.Builder
 	b.WriteString("sc_mode:\n")
@@ -634,7 +698,8 @@ func scMode(apExits, ngExits int) string {
 	for i := 1; i <= ngExits; i++ {
 		fmt.Fprintf(&b, "        ld (ng_x%d+1),hl\n", i)
 	}
-	b.WriteString(`        ld (sc_wm+1),bc
+	b.WriteString(`        ld (w16_x+1),hl
+        ld (w16_m+1),bc
         ret
 
 `)
