@@ -199,7 +199,9 @@ listlen:
 
 ; encq: the query half of x. Counts the trigrams of " "+lower(text)+" "
 ; into x[0..127] (32 per occurrence) and lists the buckets used in qlist.
-; Also clears the previous reply's context entries.
+; Also clears the previous reply's context entries. The hash c1*961 +
+; c2*31 + c3 is (c1*31 + c2)*31 + c3, and the bracket for the next
+; trigram is c2*31 + c3: two multiplications a character.
 ; in: HL -> text, B = length (already trimmed)
 encq:   push hl
         push bc
@@ -218,28 +220,36 @@ encq:   push hl
         ld a,(hl)
         inc hl
         call lower
-        ld e,a                  ; E = second character of the trigram
-        ld d,' '                ; D = first: the leading pad
+        ld e,a                  ; E = c2, the trigram's second character
+        add a,' '*31 and 255
+        ld d,a                  ; D = p = c1*31 + c2 (c1: the leading pad)
 eq_lp:  dec b
         ld a,' '                ; after the text: the trailing pad
         jr z,eq_c3
         ld a,(hl)
         inc hl
-        call lower              ; A = third character
-eq_c3:  push hl
-        push bc
-        ld b,a                  ; B = c3
-        ld a,d
-        call mul31
-        add a,e                 ; h = c1*31 + c2
-        call mul31
-        add a,b                 ; h = h*31 + c3
-        and 127                 ; bucket
-        ld d,e                  ; slide the trigram window
-        ld e,b
+        call lower              ; A = c3
+eq_c3:  ld c,a
+        ld a,d                  ; h = p*31 + c3 = p*32 - p + c3
+        rrca
+        rrca
+        rrca
+        and 0E0h
+        sub d
+        add a,c
+        and 127                 ; the bucket
+        push hl
         call xadd
-        pop bc
         pop hl
+        ld a,e                  ; the next p = c2*31 + c3
+        rrca
+        rrca
+        rrca
+        and 0E0h
+        sub e
+        add a,c
+        ld d,a
+        ld e,c
         ld a,b
         or a
         jr nz,eq_lp
