@@ -370,16 +370,78 @@ func TestTPATooSmall(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// a smaller system: the BDOS entry (the JP at 0005h) at top
-		mem := &mc.CPU.Mem
-		mem[6], mem[7] = byte(top), byte(top>>8)
-		bdos := uint16(cpm.BDOS)
-		mem[top], mem[top+1], mem[top+2] = 0xC3, byte(bdos), byte(bdos>>8)
+		lowerBDOS(mc, top)
 		if err := mc.Run(); err != nil {
 			t.Fatal(err)
 		}
 		if out.String() != "Not enough memory for this model\r\n" || len(mc.Stats().Lines) != 0 {
 			t.Errorf("BDOS at %04Xh: printed %q and read %d lines", top, out.String(), len(mc.Stats().Lines))
+		}
+	}
+}
+
+// TestContextCache runs the reference models with as many cache entries
+// as their system leaves (one, three, and all there are on the full
+// 62K system): every step's context counts must equal the reference's, and
+// every reply too. A cache of one entry misses at every step but the
+// first of a reply.
+func TestContextCache(t *testing.T) {
+	const ccp = 0x806 // the CCP's size: the cache stays below it
+	for _, name := range []string{"guess", "tinychat"} {
+		m, gold := loadRef(t, name)
+		p, err := Build(m, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		qs := make([]string, 0, 60)
+		for _, g := range gold[:60] {
+			qs = append(qs, g.Query)
+		}
+		cbase := p.Symbols["cbase"]
+		for _, c := range []struct{ top, entries int }{
+			{(cbase+1)*256 + ccp, 1},
+			{(cbase+3)*256 + ccp + 0x80, 3},
+			{0, min(cxCap, (cpm.BDOS-ccp)/256-cbase)},
+		} {
+			t.Run(fmt.Sprintf("%s/%d", name, c.entries), func(t *testing.T) {
+				counts := contextCounts(p)
+				r := lm.NewRunner(p.Model)
+				next, steps, lookups, misses, bad := 0, 0, 0, 0, 0
+				hooks := map[uint16]func(*z80.CPU){
+					uint16(p.Symbols["fwd_reset"]): func(*z80.CPU) { r.Start(prepare(qs[next])); next++ },
+					uint16(p.Symbols["cx_miss"]): func(cpu *z80.CPU) {
+						misses++
+						if got := int(cpu.Mem[p.Symbols["cx_max"]]); got != c.entries {
+							t.Fatalf("%d cache entries, want %d", got, c.entries)
+						}
+					},
+					uint16(p.Symbols["step_done"]): func(cpu *z80.CPU) {
+						steps++
+						if bad < 5 && !slices.Equal(counts(cpu), refCounts(p.Model, r.X)) {
+							t.Errorf("query %q: step %d: context counts differ", qs[next-1], steps)
+							bad++
+						}
+						if idx := r.Step(); idx != m.EOSIndex() {
+							r.Push(p.Model.Charset[idx])
+						}
+					},
+				}
+				hooks[uint16(p.Symbols["cx_page"])] = func(cpu *z80.CPU) {
+					if cpu.Mem[p.Symbols["nreply"]] != 0 {
+						lookups++
+					}
+				}
+				replies, _ := chatBelow(t, p.COM, qs, hooks, c.top)
+				for i, q := range qs {
+					if want := reference(m, q); replies[i] != want {
+						t.Errorf("%q: Z80 %q, reference %q", q, replies[i], want)
+					}
+				}
+				if misses == 0 || misses > lookups || c.top == 0 && misses == lookups {
+					t.Errorf("%d lookups, %d misses", lookups, misses)
+				}
+				t.Logf("%d entries: %d steps, %d lookups, %d misses", c.entries, steps, lookups, misses)
+			})
 		}
 	}
 }

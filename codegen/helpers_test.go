@@ -36,11 +36,21 @@ func reference(m *lm.Model, q string) string { return m.Reply(prepare(q)) }
 // returns the reply printed for each line and the machine.
 func chat(t testing.TB, com []byte, queries []string, hooks map[uint16]func(*z80.CPU)) ([]string, *cpm.Machine) {
 	t.Helper()
+	return chatBelow(t, com, queries, hooks, 0)
+}
+
+// chatBelow is chat on a smaller system whose BDOS entry is at top (0:
+// the usual one).
+func chatBelow(t testing.TB, com []byte, queries []string, hooks map[uint16]func(*z80.CPU), top int) ([]string, *cpm.Machine) {
+	t.Helper()
 	in := strings.Join(queries, "\n") + "\n!\n"
 	var out bytes.Buffer
 	mc, err := cpm.New(cpm.Config{Program: com, Input: strings.NewReader(in), Output: &out, MaxTStates: 1 << 40})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if top != 0 {
+		lowerBDOS(mc, top)
 	}
 	for a, fn := range hooks {
 		mc.Hook(a, fn)
@@ -131,4 +141,13 @@ func randomQueries(rng *rand.Rand, n int) []string {
 		}
 	}
 	return q
+}
+
+// lowerBDOS makes mc a smaller system: the BDOS entry (the JP at 0005h)
+// at top.
+func lowerBDOS(mc *cpm.Machine, top int) {
+	mem := &mc.CPU.Mem
+	mem[6], mem[7] = byte(top), byte(top>>8)
+	bdos := uint16(cpm.BDOS)
+	mem[top], mem[top+1], mem[top+2] = 0xC3, byte(bdos), byte(bdos>>8)
 }
