@@ -592,6 +592,65 @@ func TestMixedKernels(t *testing.T) {
 	t.Logf("%d steps compared", steps)
 }
 
+// TestCountFinalisers: layer 1 counting its context half (fast kernel),
+// with its query half in counts too (small biases, shift <= 5: fin_ctxq)
+// or not (fin_ctx), fused with a fast layer 2 or listing its outputs for a
+// compact one, for widths that do and do not fill a page.
+func TestCountFinalisers(t *testing.T) {
+	for _, width := range []int{1, 7, 128, 255, 256} {
+		for _, counted := range []bool{true, false} {
+			for _, k2 := range []Kernel{Scatter, Compact} {
+				t.Run(fmt.Sprintf("%d/%v/%s", width, counted, k2), func(t *testing.T) {
+					rng := rand.New(rand.NewPCG(uint64(width), 11))
+					m := randomModel(rng, []int{width, 9}, 6, 0.3, 2000)
+					if l := &m.Layers[0]; counted {
+						for o := range l.B {
+							l.B[o] = int16(rng.IntN(63) - 31)
+						}
+						l.Shift = uint(width % 6)
+					}
+					p, err := assemble(biasOrder(m), []Kernel{Scatter, k2, Scatter})
+					if err != nil {
+						t.Fatal(err)
+					}
+					fin := map[bool]string{true: "fin_ctxq", false: "fin_ctx"}[counted]
+					if k2 == Scatter {
+						fin += "f"
+					}
+					if _, ok := p.Symbols[fin]; !ok {
+						t.Fatalf("no %s in the program", fin)
+					}
+					if steps := checkActs(t, m, p, randomQueries(rng, 8)); steps == 0 {
+						t.Error("no steps")
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestFuseWidths: fin_fuse counts a hidden layer's outputs down to its
+// sentinel unit, or, for 256 outputs, goes round from 0 (withSentinels).
+func TestFuseWidths(t *testing.T) {
+	for _, width := range []int{1, 2, 255, 256} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(uint64(width), 12))
+			m := randomModel(rng, []int{40, width}, 6, 0.3, 2000)
+			p, err := Build(m, Options{Kernel: Scatter})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sentinel := width < 256
+			if got := p.Model.Layers[1].Out; got != width+map[bool]int{true: 1}[sentinel] {
+				t.Errorf("layer 2 has %d units as compiled", got)
+			}
+			if steps := checkActs(t, m, p, randomQueries(rng, 8)); steps == 0 {
+				t.Error("no steps")
+			}
+		})
+	}
+}
+
 // TestShifts: per-layer shifts other than v1's 2, including none.
 func TestShifts(t *testing.T) {
 	for _, shifts := range [][]uint{{0, 3, 1}, {7, 0, 5}, {1, 1, 15}} {
