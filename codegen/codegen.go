@@ -74,8 +74,9 @@ type Program struct {
 	Model *lm.Model
 	// AutoNote says why auto did not use the fast kernel everywhere ("" if
 	// it did or was not asked to choose).
-	AutoNote string
-	asm      *asm.Program
+	AutoNote  string
+	asm       *asm.Program
+	sentinels []bool // see withSentinels
 }
 
 // Fused says whether the finaliser of layer k (from 0) adds its non-zero
@@ -194,13 +195,14 @@ func assemble(m *lm.Model, kernels []Kernel) (*Program, error) {
 		return nil, fmt.Errorf("assembling the generated program: image at %04Xh, %d bytes, does not end at progend", ap.Org, len(ap.Bytes))
 	}
 	return &Program{
-		Source:  src,
-		COM:     ap.Bytes,
-		Symbols: ap.Symbols,
-		Kernels: append([]Kernel(nil), kernels...),
-		End:     ap.Symbols["bss_end"],
-		Model:   m,
-		asm:     ap,
+		Source:    src,
+		COM:       ap.Bytes,
+		Symbols:   ap.Symbols,
+		Kernels:   append([]Kernel(nil), kernels...),
+		End:       ap.Symbols["bss_end"],
+		Model:     m,
+		asm:       ap,
+		sentinels: g.sentinels,
 	}, nil
 }
 
@@ -236,11 +238,10 @@ func biasOrder(m *lm.Model) *lm.Model {
 
 // withSentinels returns a copy of m in which each hidden layer whose
 // finaliser is fin_fuse (fused, and not layer 1 counting its context half)
-// and that has fewer than 256 units gets a unit 0 that is never positive:
-// bias -32768, no weights in or out. fin_fuse counts its outputs down in L and stops when L reaches 0, so
-// that it needs no counter register (B holds the next layer's column
-// pointer page instead) and the sentinel is never looked at. A layer of 256
-// units starts at L = 0 and goes round.
+// and that has fewer than 256 units gets a sentinel unit 0: no weights in
+// or out, so that its output changes nothing, and a bias (sentinelBias)
+// that makes fin_fuse's loop end there without a counter (see finFuse).
+// It also leaves B free to hold the next layer's column pointer page.
 func withSentinels(m *lm.Model, kernels []Kernel) (*lm.Model, []bool) {
 	c := *m
 	c.Layers = slices.Clone(m.Layers)
@@ -251,7 +252,7 @@ func withSentinels(m *lm.Model, kernels []Kernel) (*lm.Model, []bool) {
 			continue
 		}
 		l.W = append(make([]int8, l.In), l.W...)
-		l.B = append([]int16{-32768}, l.B...)
+		l.B = append([]int16{sentinelBias(l.Shift)}, l.B...)
 		l.Out++
 		w := make([]int8, 0, next.Out*(next.In+1))
 		for r := 0; r < next.Out; r++ {
@@ -263,6 +264,17 @@ func withSentinels(m *lm.Model, kernels []Kernel) (*lm.Model, []bool) {
 		added[k] = true
 	}
 	return &c, added
+}
+
+// sentinelBias is the bias of a sentinel unit, whose sum is its bias: 1,
+// an output of 0 after a shift of 1 or more, or for no shift 32767, an
+// output of 256 or more. Either takes a path of fin_fuse's that is rare
+// and tests for the sentinel (see finFuse).
+func sentinelBias(shift uint) int16 {
+	if shift == 0 {
+		return 32767
+	}
+	return 1
 }
 
 // KernelSummary says which kernel each layer uses, e.g. "fast,fast,compact".

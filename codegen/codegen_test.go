@@ -135,7 +135,7 @@ type handed struct {
 }
 
 func handedOutputs(m *lm.Model, p *Program) *handed {
-	g := &generator{m: m, kernels: p.Kernels}
+	g := &generator{m: m, kernels: p.Kernels, sentinels: p.sentinels}
 	h := &handed{p: p, layer: map[uint16]int{}, out: make([][]int16, len(m.Layers)), cur: -1}
 	for k := range m.Layers {
 		h.prefix = append(h.prefix, "")
@@ -191,7 +191,7 @@ func listed(cpu *z80.CPU, p *Program, k int, acc []int16) []int16 {
 // half in bytes, a reader of the counts its finaliser uses this step (the
 // page patched into the first finaliser entry); nil for other programs.
 func contextCounts(p *Program) func(*z80.CPU) []int8 {
-	g := &generator{m: p.Model, kernels: p.Kernels}
+	g := &generator{m: p.Model, kernels: p.Kernels, sentinels: p.sentinels}
 	if !g.ctxCounts() {
 		return nil
 	}

@@ -52,8 +52,8 @@ func (g *generator) source(bss int, sizing bool) []byte {
 		g.b.WriteString(listScatter)
 	}
 	if g.listScatter() || g.anyFused() {
-		if s, ok := g.leadShift(); ok {
-			lead, _, _ := strings.Cut(g.finFuse(s), jpWalk)
+		if f, ok := g.leadFuse(); ok {
+			lead, _, _ := strings.Cut(g.finFuse(f), jpWalk)
 			g.b.WriteString(lead)
 		}
 		g.b.WriteString(walkKernel())
@@ -264,8 +264,27 @@ func (g *generator) finalName(k int) (name, prefix string) {
 	case k == 0 && g.ctxCounts():
 		return "fin_ctxf", "fcf"
 	}
-	s := g.m.Layers[k].Shift
-	return fmt.Sprintf("fin_fuse%d", s), fmt.Sprintf("ff%d", s)
+	return g.fuseKindOf(k).names()
+}
+
+// A fuseKind tells the fin_fuse routines apart: by shift, and by how the
+// loop ends (see finFuse).
+type fuseKind struct {
+	shift    uint
+	sentinel bool // the layer has a sentinel unit 0 (withSentinels); else 256 units
+}
+
+func (g *generator) fuseKindOf(k int) fuseKind {
+	return fuseKind{g.m.Layers[k].Shift, g.sentinels[k]}
+}
+
+// names returns the routine's name and its labels' prefix.
+func (f fuseKind) names() (name, prefix string) {
+	r := ""
+	if !f.sentinel {
+		r = "r"
+	}
+	return fmt.Sprintf("fin_fuse%d%s", f.shift, r), fmt.Sprintf("ff%d%s", f.shift, r)
 }
 
 // countPatches returns the labels of the instructions in layer 1's
@@ -416,52 +435,77 @@ func (g *generator) columnsCall(tag string, k int, list, count, xpage, apage str
 	g.f("        ld hl,%s*256\n        call compact\n%s:\n", list, skip)
 }
 
-// finFuse returns fin_fuse<s>, the fused finaliser of the hidden layers
-// after the first with shift s.
-func (g *generator) finFuse(s uint) string {
-	p := fmt.Sprintf("ff%d", s)
-	inline, wide := fuse(p, false, "b", "")
+// finFuse returns a fin_fuse routine, the fused finaliser of the hidden
+// layers after the first. It finalises the outputs from L down; B holds the
+// next layer's column pointer page. With a sentinel, the loop body tests
+// four outputs in a row without a counter (27.5 T a negative one): the
+// sentinel unit 0 is positive, and its output, 0 or 32767 (see
+// withSentinels), takes the path for a zero output or for x >= 256, where
+// L = 0 ends the loop. A layer of 256 outputs starts at L = 0 and goes
+// round to 1, testing L after each output (35 T). The code that follows a
+// walk comes first, so that the walk may lie between it and the rest.
+func (g *generator) finFuse(f fuseKind) string {
+	name, p := f.names()
+	inline, wide := fuse(p, false, "b", "", f.sentinel)
 	var b strings.Builder
-	fmt.Fprintf(&b, `; fin_fuse%[1]d: out = max(acc >> %[1]d, 0) for the outputs L down to 1 of the
-; table at page H (L = 0: all 256; see withSentinels), adding each non-zero
-; out times its column of the next layer to that layer's accumulator (see
-; fuse); B = the next layer's column pointer page. Per entry: 35 T when
-; negative. The next output comes first: the walk may lie between the
-; loop's top and its end.
-%[2]s_z:
-%[2]s_n:  dec l                   ;  4
-        jp nz,%[2]s_lp            ; 10
+	fmt.Fprintf(&b, "; %s: out = max(acc >> %d, 0) for the table at page H (see finFuse).\n", name, f.shift)
+	if f.sentinel {
+		fmt.Fprintf(&b, `%[1]s_z:  ld a,l                  ; zero: unless this is the sentinel,
+        or a
+        jp z,sc_leave
+        dec l                   ; go on with the next output
+        jp %[1]s_lp
+`, p)
+	} else {
+		fmt.Fprintf(&b, `%[1]s_z:
+%[1]s_n:
+        dec l                   ;  4
+        %-24[2]s; 10
         jp sc_leave
-fin_fuse%[1]d:
-        call di_save
-        ld (sc_sp),sp
-        inc h                   ; walk the high bytes
-%[2]s_lp:
-        ld a,(hl)               ;  7 high byte
+`, p, "jp nz,"+p+"_lp")
+	}
+	fmt.Fprintf(&b, "%s:\n        call di_save\n        ld (sc_sp),sp\n        inc h                   ; walk the high bytes\n%s_lp:\n", name, p)
+	if f.sentinel {
+		for range 4 {
+			fmt.Fprintf(&b, `        ld a,(hl)               ;  7 high byte
         or a                    ;  4
-        jp m,%[2]s_n            ; 10 negative: ReLU gives 0
-        ld c,a                  ;  4
+        %-24s; 10 not negative
+        dec l                   ;  4 negative: ReLU gives 0
+`, "jp p,"+p+"_p")
+		}
+		fmt.Fprintf(&b, "        jp %[1]s_lp\n%[1]s_p:\n", p)
+	} else {
+		fmt.Fprintf(&b, `        ld a,(hl)               ;  7 high byte
+        or a                    ;  4
+        %-24s; 10 negative: ReLU gives 0
+`, "jp m,"+p+"_n")
+	}
+	b.WriteString(`        ld c,a                  ;  4
         dec h                   ;  4
         ld a,(hl)               ;  7 CA = acc
         inc h                   ;  4
-`, s, p)
-	for range s {
+`)
+	for range f.shift {
 		b.WriteString("        srl c                   ;  8 positive: a logical shift is the floor\n        rra                     ;  4\n")
 	}
-	fmt.Fprintf(&b, "%s        dec l\n        jp nz,%s_lp\n        jp sc_leave\n%s", inline, p, wide)
+	if f.sentinel {
+		fmt.Fprintf(&b, "%s        dec l\n        jp %s_lp\n%s", inline, p, wide)
+	} else {
+		fmt.Fprintf(&b, "%s        dec l\n        jp nz,%s_lp\n        jp sc_leave\n%s", inline, p, wide)
+	}
 	return b.String()
 }
 
-// leadShift returns the shift of the fin_fuse routine that is placed just
-// before the column walk, so that it enters the walk without a jump: the
-// first hidden layer's after layer 1 that has one.
-func (g *generator) leadShift() (uint, bool) {
+// leadFuse returns the fin_fuse routine that is placed just before the
+// column walk, so that it enters the walk without a jump: that of the
+// first hidden layer that has one.
+func (g *generator) leadFuse() (fuseKind, bool) {
 	for k := 0; k+1 < len(g.m.Layers); k++ {
 		if g.fused(k) && !(k == 0 && g.ctxCounts()) {
-			return g.m.Layers[k].Shift, true
+			return g.fuseKindOf(k), true
 		}
 	}
-	return 0, false
+	return fuseKind{}, false
 }
 
 // finalisers writes the shift (and ReLU) routines for the shifts the
@@ -472,10 +516,10 @@ func (g *generator) finalisers() {
 	for k, l := range g.m.Layers {
 		s := l.Shift
 		ctxFinal := k == 0 && g.ctxCounts() // fin_ctx or fin_ctxq (walk.go)
-		if k < n-1 && !ctxFinal && g.fused(k) && !done[fmt.Sprint("f", s)] {
-			done[fmt.Sprint("f", s)] = true
-			code := g.finFuse(s)
-			if lead, ok := g.leadShift(); ok && lead == s {
+		if f := g.fuseKindOf(k); k < n-1 && !ctxFinal && g.fused(k) && !done[fmt.Sprint(f)] {
+			done[fmt.Sprint(f)] = true
+			code := g.finFuse(f)
+			if lead, ok := g.leadFuse(); ok && lead == f {
 				_, code, _ = strings.Cut(code, jpWalk) // its first part is before the walk (source)
 			}
 			g.f("%s", code)

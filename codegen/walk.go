@@ -296,7 +296,7 @@ aw_hi:  adc a,0                 ; (patched) high byte of x
 // ptr is "", at the page the caller patches into p_pp. At p_pp, L = the
 // output and A = x; at p_wx, L = the output, IXH = x's high byte and C its
 // low byte (the tests hook there).
-func fuse(p string, hiInA bool, ptr, restore string) (inline, wide string) {
+func fuse(p string, hiInA bool, ptr, restore string, sentinel bool) (inline, wide string) {
 	test := `        or a                    ;  4
         jp nz,P_w               ; 10 x >= 256: the 16-bit path
         or c                    ;  4 A = x
@@ -327,14 +327,18 @@ P_pp:   ` + pp + ` the next layer's column pointers
         ld c,a                  ;  4 C = x
         pop de                  ; 10 E = n_plus, D = its first row
 ` + jpWalk + `P_r:    exx                     ;  4
-P_w2:
 ` + restore
 	hi := "        ld ixh,a                ;  8 IXH = x's high byte\n"
 	if !hiInA {
 		hi = "        ld ixh,c                ;  8 IXH = x's high byte\n        ld c,a                  ;  4 C = its low byte\n"
 	}
+	end := ""
+	if sentinel {
+		end = "        ld a,l\n        or a\n        jp z,sc_leave           ; the sentinel (see finFuse)\n"
+	}
 	wide = `P_w:                            ; x >= 256: the 16-bit walk
-` + hi + `P_wx:   ld d,h
+` + hi + `P_wx:
+` + end + `        ld d,h
         ld e,l
 ` + wideH + `        ld a,(hl)
         inc h
@@ -600,7 +604,7 @@ func finCtxQ(fused bool, n int) string {
 	name, p, wide := "fin_ctxq", "fq", ""
 	if fused {
 		name, p = "fin_ctxqf", "fqf"
-		tail, wide = fuse(p, true, "", "P_cq:   ld d,0                  ; (patched) the step's context counts\n        ld e,l\n")
+		tail, wide = fuse(p, true, "", "P_cq:   ld d,0                  ; (patched) the step's context counts\n        ld e,l\n", false)
 	}
 	end := "        jp nz,P_lp              ; 10 L wraps to 0 after the last output\n"
 	if n < 256 {
@@ -663,7 +667,7 @@ P_n:    inc e                   ;  4
 // prefixed p): one output a turn, B = outputs, D = the table page dpage,
 // entry(p, tail) the code of one output. short says whether DJNZ reaches.
 func fusedCtx(name, p, dpage string, short bool, entry func(p, tail string) string) string {
-	inline, wide := fuse(p, true, "", "        ld d,"+dpage+"\n")
+	inline, wide := fuse(p, true, "", "        ld d,"+dpage+"\n", false)
 	return fmt.Sprintf(`; %[1]s: one output a turn, B = outputs.
 %[1]s:
         call di_save
