@@ -14,6 +14,10 @@
 ;            visit touches only the rows whose weight is not zero; the
 ;            previous layer's finaliser walks each column itself as soon as
 ;            it finds its output non-zero ("fused", see fuse in walk.go)
+;
+; Layer 1 with the fast kernel counts its inputs in bytes instead (ctxKernel
+; in walk.go): the query half once per reply, the context half per window,
+; kept in a cache of pages above the program (cache.go).
 
 ; setacc: acc = bias. Copies BC low bytes from HL to page D and the BC high
 ; bytes that follow them to page D+1 (E = 0).
