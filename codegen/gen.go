@@ -435,15 +435,16 @@ func (g *generator) columnsCall(tag string, k int, list, count, xpage, apage str
 	g.f("        ld hl,%s*256\n        call compact\n%s:\n", list, skip)
 }
 
-// finFuse returns a fin_fuse routine, the fused finaliser of the hidden
-// layers after the first. It finalises the outputs from L down; B holds the
-// next layer's column pointer page. With a sentinel, the loop body tests
-// four outputs in a row without a counter (27.5 T a negative one): the
-// sentinel unit 0 is positive, and its output, 0 or 32767 (see
-// withSentinels), takes the path for a zero output or for x >= 256, where
-// L = 0 ends the loop. A layer of 256 outputs starts at L = 0 and goes
-// round to 1, testing L after each output (35 T). The code that follows a
-// walk comes first, so that the walk may lie between it and the rest.
+// finFuse returns a fin_fuse routine, the fused finaliser of a hidden layer
+// (but layer 1 when it counts its context half). It finalises the outputs
+// from L down; B holds the next layer's column pointer page. With a
+// sentinel, the loop body tests four outputs in a row without a counter
+// (27.5 T a negative one): the sentinel unit 0 is positive, and its output,
+// 0 or 32767 (see sentinelBias), takes the path for a zero output or for
+// x >= 256, where L = 0 ends the loop. A layer of 256 outputs starts at
+// L = 0 and goes round to 1, testing L after each output (35 T). The zero
+// path comes first, within reach of a short jump even when the column walk
+// lies between the loop and the code after a walk (see leadFuse).
 func (g *generator) finFuse(f fuseKind) string {
 	name, p := f.names()
 	inline, wide := fuse(p, false, "b", "", f.sentinel)
