@@ -12,7 +12,7 @@ import (
 // registers in the other set (EXX).
 
 // jpWalk is the jump from a fused finaliser into the column walk (fuse);
-// the routine placed just before the walk leaves it out (leadShift).
+// the routine placed just before the walk leaves it out (leadFuse).
 const jpWalk = "        jp sc_ap2               ; 10 the walk, which ends at p_r (sc_mode)\n"
 
 // asmLine writes one line of assembly: label (without its colon, or ""),
@@ -69,9 +69,7 @@ func rowWalk(p string, op []string, cond, fix string) (code string, exits int) {
 			for _, o := range op {
 				w("", o, "")
 			}
-			if fix != "" && main {
-				w("", fmt.Sprintf("jr %s,%s_f%d", cond, p, i+1), " 7")
-			} else if fix != "" {
+			if fix != "" {
 				w("", fmt.Sprintf("jr %s,%s_f%d", cond, p, i+1), " 7")
 			}
 		}
@@ -105,10 +103,12 @@ func rowWalk(p string, op []string, cond, fix string) (code string, exits int) {
 	return b.String(), exit
 }
 
-// w16Row is one row of w16 (L = the row): lo and hi are the operations on
-// its low and high byte.
-func w16Row(lo, hi string) string {
-	return fmt.Sprintf(`        ld a,(hl)               ;  7
+// w16List is one list of w16, labels prefixed p: E = its header (n
+// rotated right twice), SP -> the byte after it; lo and hi are the
+// operations on a row's low and high byte. It goes on at end, with SP past
+// the list unless it is the column's last (where SP no longer matters).
+func w16List(p, lo, hi, end string, last bool) string {
+	row := fmt.Sprintf(`        ld a,(hl)               ;  7
         %-24s;  4
         ld (hl),a               ;  7
         inc h                   ;  4
@@ -117,6 +117,24 @@ func w16Row(lo, hi string) string {
         ld (hl),a               ;  7
         dec h                   ;  4
 `, lo, hi)
+	odd, tail := "P_odd", "        jr END\nP_odd:  dec sp\n"
+	if last {
+		odd, tail = "END", ""
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(`        dec sp                  ; SP -> the first row
+        ld a,e
+        rlca
+        rlca                    ; A = n (the header rotated back)
+        or a
+        jr z,END
+        ld b,a
+P_lp:   pop de
+        ld l,e
+`+row+`        dec b
+        jr z,`+odd+`              ; an odd number: the POP took one too many
+        ld l,d
+`+row+`        djnz P_lp
+`+tail, "END", end), "P_", p+"_")
 }
 
 // addRow adds C to the low byte of a row, subRow subtracts it; the carry
@@ -128,12 +146,12 @@ var (
 
 // walkKernel is the column walk that both scatter and the fused
 // finalisers (see fuse) use: acc += x * (column i of W) for 0 < x < 256.
-// It is entered at sc_ap with C = x, SP -> column i just past its first
-// word, E = n_plus and D = its first row; sc_ap holds the accumulator's
-// page (patched by the caller). Column i: n_plus, the rows of its +1
-// weights, n_minus, the rows of its -1 weights (a -2 weight is listed
-// twice), or for a layer with one list a column (see columnOne) only the
-// first list. Where it goes when done is set by sc_mode before each use.
+// It is entered at sc_ap2 with C = x, SP -> column i just past its first
+// word, E = n_plus, D = its first row and H = the accumulator's page
+// (scatter enters at sc_ap, which sets H from its patched operand).
+// Column i: n_plus, the rows of its +1 weights, n_minus, the rows of its
+// -1 weights (a -2 weight is listed twice), or for a layer with one list a
+// column (see columnOne) only the first list. Where it goes when done is set by sc_mode before each use.
 // Per row about 37 T, and 24 T more when the low byte carries (+1) or
 // borrows (-1). w16 does the same for x >= 256 from the fused finalisers
 // (col16 from scatter).
@@ -154,37 +172,10 @@ sc_ap:  ld h,0                  ;  7 (patched) accumulator low page
 ; byte), entered like sc_ap2: 16-bit adds, two rows a POP, about 69 T a
 ; row. After the +1 rows it goes where sc_mode set w16_m: on to the -1
 ; rows (w16_n), or, for a layer with one list a column, to the column's end.
-w16:    dec sp                  ; SP -> the first row again
-        ld a,e
-        rlca
-        rlca                    ; A = n_plus (the header rotated back)
-        or a
-        jr z,w16_m
-        ld b,a
-w16_p:  pop de
-        ld l,e
-` + w16Row("add a,c", "adc a,ixh") + `        dec b
-        jr z,w16_po             ; an odd number: the POP took one too many
-        ld l,d
-` + w16Row("add a,c", "adc a,ixh") + `        djnz w16_p
-        jr w16_m
-w16_po: dec sp
-w16_m:  jp w16_n                ; (patched by sc_mode)
-w16_n:  pop de
-        dec sp
-        ld a,e
-        rlca
-        rlca                    ; A = n_minus
-        or a
-        jr z,w16_x
-        ld b,a
-w16_q:  pop de
-        ld l,e
-` + w16Row("sub c", "sbc a,ixh") + `        dec b
-        jr z,w16_x
-        ld l,d
-` + w16Row("sub c", "sbc a,ixh") + `        djnz w16_q
-w16_x:  jp 0                    ; (patched by sc_mode) the column's end
+w16:
+` + w16List("w16a", "add a,c", "adc a,ixh", "w16_m", false) + `w16_m:  jp w16_n                ; (patched by sc_mode)
+w16_n:  pop de                  ; E = n_minus
+` + w16List("w16s", "sub c", "sbc a,ixh", "w16_x", true) + `w16_x:  jp 0                    ; (patched by sc_mode) the column's end
 
 ` + scMode(apExits, ngExits)
 }
