@@ -157,7 +157,7 @@ func (h *handed) hook(hooks map[uint16]func(*z80.CPU)) {
 			continue
 		}
 		hooks[uint16(h.p.Symbols[pre+"_pp"])] = func(cpu *z80.CPU) { h.out[h.cur][cpu.L] = int16(cpu.A) }
-		hooks[uint16(h.p.Symbols[pre+"_wx"])] = func(cpu *z80.CPU) { h.out[h.cur][cpu.L] = int16(cpu.IX&0xFF00 | uint16(cpu.C)) }
+		hooks[uint16(h.p.Symbols[pre+"_wx"])] = func(cpu *z80.CPU) { h.out[h.cur][cpu.L] = int16(cpu.IX&0xFF00 | uint16(cpu.A)) }
 	}
 }
 

@@ -309,7 +309,7 @@ func (g *generator) fusedFinal(k int) {
 	name, p := g.finalName(k)
 	ctxFinal := k == 0 && g.ctxCounts() // fin_ctxf or fin_ctxqf (walk.go)
 	if ctxFinal {
-		g.f("        ld a,ptr%d\n        ld (%s_pp+1),a\n", k+2, p)
+		g.f("        ld a,ptr%d\n        ld (%s_pp+1),a\n        ld (%s_wp+1),a\n", k+2, p, p)
 	}
 	g.f("        ld a,acc%d\n        ld (sc_ap+1),a\n", k+2)
 	g.f("        exx\n        ld h,a                  ; H' = the page the walks add to\n        exx\n")

@@ -284,9 +284,10 @@ aw_hi:  adc a,0                 ; (patched) high byte of x
 // zero output goes to p_z, which the caller defines. wide is the
 // out-of-line path for x >= 256, to be placed after the finaliser. The
 // next layer's column pointer table is at the page in register ptr, or, if
-// ptr is "", at the page the caller patches into p_pp. At p_pp, L = the
-// output and A = x; at p_wx, L = the output, IXH = x's high byte and C its
-// low byte (the tests hook there).
+// ptr is "", at the page the caller patches into p_pp and p_wp. At p_pp,
+// L = the output and A = x; at p_wx, L = the output, IXH = x's high byte
+// and A its low byte (the tests hook there). With sentinel, p_wx ends the
+// finaliser when L = 0 (see finFuse).
 func fuse(p string, hiInA bool, ptr, restore string, sentinel bool) (inline, wide string) {
 	test := `        or a                    ;  4
         jp nz,P_w               ; 10 x >= 256: the 16-bit path
@@ -301,13 +302,16 @@ func fuse(p string, hiInA bool, ptr, restore string, sentinel bool) (inline, wid
         jr z,P_z                ;  7 zero: nothing to add
 `
 	}
-	pp, wideH := "ld h,0                  ;  7 (patched)", "        ld a,(P_pp+1)\n        ld h,a\n"
-	if ptr != "" {
-		pp, wideH = fmt.Sprintf("%-24s;  4", "ld h,"+ptr), "        ld h,"+ptr+"\n"
-	}
-	inline = test + `        ld d,h                  ;  4
+	// enter points SP at this output's column, x (or its low byte) in A,
+	// and enters a walk with C = that, E = n_plus, D = its first row.
+	enter := func(label string) string {
+		h := "ld h,0                  ;  7 (patched)"
+		if ptr != "" {
+			h = fmt.Sprintf("%-24s;  4", "ld h,"+ptr)
+		}
+		return `        ld d,h                  ;  4
         ld e,l                  ;  4 DE = this output
-P_pp:   ` + pp + ` the next layer's column pointers
+` + label + `:   ` + h + ` the next layer's column pointers
         ld c,(hl)               ;  7
         inc h                   ;  4
         ld h,(hl)               ;  7
@@ -315,35 +319,22 @@ P_pp:   ` + pp + ` the next layer's column pointers
         ld sp,hl                ;  6 SP -> this output's column
         ex de,hl                ;  4 HL = this output again
         exx                     ;  4 the walk's registers
-        ld c,a                  ;  4 C = x
+        ld c,a                  ;  4
         pop de                  ; 10 E = n_plus, D = its first row
-` + jpWalk + `P_r:    exx                     ;  4
+`
+	}
+	inline = test + enter("P_pp") + jpWalk + `P_r:    exx                     ;  4
 ` + restore
-	hi := "        ld ixh,a                ;  8 IXH = x's high byte\n"
+	hi := "        ld ixh,a                ;  8 IXH = x's high byte\n        ld a,c                  ;  4 A = its low byte\n"
 	if !hiInA {
-		hi = "        ld ixh,c                ;  8 IXH = x's high byte\n        ld c,a                  ;  4 C = its low byte\n"
+		hi = "        ld ixh,c                ;  8 IXH = x's high byte, A its low byte\n"
 	}
 	end := ""
 	if sentinel {
-		end = "        ld a,l\n        or a\n        jp z,sc_leave           ; the sentinel (see finFuse)\n"
+		end = "        inc l\n        dec l\n        jp z,sc_leave           ; the sentinel (see finFuse)\n"
 	}
-	wide = `P_w:                            ; x >= 256: the 16-bit walk
-` + hi + `P_wx:
-` + end + `        ld d,h
-        ld e,l
-` + wideH + `        ld a,(hl)
-        inc h
-        ld h,(hl)
-        ld l,a
-        ld sp,hl                ; SP -> this output's column
-        ex de,hl
-        ld a,c
-        exx
-        ld c,a                  ; C = x's low byte
-        pop de
-        jp w16                  ; it ends at P_r, as the walk does
-
-`
+	wide = "P_w:                            ; x >= 256: the 16-bit walk\n" + hi + "P_wx:\n" + end +
+		enter("P_wp") + "        jp w16                  ; it ends at P_r, as the walk does\n\n"
 	return strings.ReplaceAll(inline, "P_", p+"_"), strings.ReplaceAll(wide, "P_", p+"_")
 }
 
