@@ -87,6 +87,18 @@ func (p *Program) Fused(k int) bool { return fused(p.Kernels, k) }
 // fused is the rule behind Fused: layer k+1 has the fast kernel.
 func fused(kernels []Kernel, k int) bool { return k+1 < len(kernels) && kernels[k+1] == Scatter }
 
+// finFused says whether layer k's finaliser is fin_fuse (see finFuse): it
+// is fused, and it is not layer 1 counting its context half (ctxCounts).
+func finFused(kernels []Kernel, k int) bool {
+	return fused(kernels, k) && !(k == 0 && kernels[0] == Scatter)
+}
+
+// generator returns a generator for p's model and kernels (the tests look
+// up the names it gives).
+func (p *Program) generator() *generator {
+	return &generator{m: p.Model, kernels: p.Kernels, sentinels: p.sentinels}
+}
+
 // Listing is the assembler listing of Source.
 func (p *Program) Listing() []byte { return p.asm.Listing() }
 
@@ -169,8 +181,7 @@ func check(m *lm.Model) error {
 // and stack for the given kernels, without assembling the tables (so that
 // a model too large for 64K gets a size rather than an assembler error).
 func size(m *lm.Model, kernels []Kernel) (int, error) {
-	g := &generator{kernels: kernels}
-	g.m, g.sentinels = withSentinels(m, kernels)
+	g := newGenerator(m, kernels)
 	ap, err := asm.Assemble("z80lm.asm", g.source(0, true), asm.Options{Org: Org})
 	if err != nil {
 		return 0, fmt.Errorf("assembling the generated program: %v", err)
@@ -180,9 +191,7 @@ func size(m *lm.Model, kernels []Kernel) (int, error) {
 
 // assemble generates and assembles the program for the given kernels.
 func assemble(m *lm.Model, kernels []Kernel) (*Program, error) {
-	g := &generator{kernels: kernels}
-	g.m, g.sentinels = withSentinels(m, kernels)
-	m = g.m
+	g := newGenerator(m, kernels)
 	ap, err := asm.Assemble("z80lm.asm", g.source(0, true), asm.Options{Org: Org})
 	if err != nil {
 		return nil, fmt.Errorf("assembling the generated program: %v", err)
@@ -200,7 +209,7 @@ func assemble(m *lm.Model, kernels []Kernel) (*Program, error) {
 		Symbols:   ap.Symbols,
 		Kernels:   append([]Kernel(nil), kernels...),
 		End:       ap.Symbols["bss_end"],
-		Model:     m,
+		Model:     g.m,
 		asm:       ap,
 		sentinels: g.sentinels,
 	}, nil
@@ -248,7 +257,7 @@ func withSentinels(m *lm.Model, kernels []Kernel) (*lm.Model, []bool) {
 	added := make([]bool, len(c.Layers))
 	for k := 0; k+1 < len(c.Layers); k++ {
 		l, next := c.Layers[k], c.Layers[k+1]
-		if !fused(kernels, k) || k == 0 && kernels[0] == Scatter || l.Out == 256 {
+		if !finFused(kernels, k) || l.Out == 256 {
 			continue
 		}
 		l.W = append(make([]int8, l.In), l.W...)

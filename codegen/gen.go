@@ -18,6 +18,14 @@ type generator struct {
 	b         bytes.Buffer
 }
 
+// newGenerator returns the generator of m, with its sentinel units (see
+// withSentinels), for the given kernels.
+func newGenerator(m *lm.Model, kernels []Kernel) *generator {
+	g := &generator{kernels: kernels}
+	g.m, g.sentinels = withSentinels(m, kernels)
+	return g
+}
+
 func (g *generator) f(format string, a ...any) { fmt.Fprintf(&g.b, format, a...) }
 
 // source returns the whole program; bss is the first free address after
@@ -63,7 +71,7 @@ func (g *generator) source(bss int, sizing bool) []byte {
 		if g.qCounts() {
 			f -= int(m.Layers[0].Shift)
 		}
-		g.b.WriteString(ctxKernel(f))
+		g.b.WriteString(ctxKernel(f, !g.qCounts()))
 		g.b.WriteString(ctxCache)
 		if g.qCounts() {
 			g.b.WriteString(finCtxQ(g.fused(0), m.Layers[0].Out))
@@ -111,6 +119,10 @@ func (g *generator) dataSize() int {
 // ctxCounts says whether layer 1 counts its context half in bytes (see
 // ctxKernel): with the fast kernel, when it is not the last layer.
 func (g *generator) ctxCounts() bool { return g.kernels[0] == Scatter && len(g.m.Layers) > 1 }
+
+// ctxFinal says whether layer k's finaliser is layer 1's with the context
+// counts (fin_ctx or fin_ctxq, walk.go).
+func (g *generator) ctxFinal(k int) bool { return k == 0 && g.ctxCounts() }
 
 // qCounts says whether layer 1 also counts its query half in bytes (once
 // per reply, in page qcnt) instead of summing it into qacc: when it counts
@@ -169,10 +181,10 @@ func (g *generator) code() {
 	if g.ctxCounts() {
 		g.f("        call mk_m32\n")
 	}
+	if g.bh1() {
+		g.f("        ld hl,b1\n        ld de,bh1\n        ld b,%d\n        call sext               ; the biases' high bytes\n", m.Layers[0].Out&255)
+	}
 	for k, l := range m.Layers {
-		if k == 0 && g.shortBias(k) && !g.qCounts() {
-			g.f("        ld hl,b1\n        ld de,bh1\n        ld b,%d\n        call sext               ; the biases' high bytes\n", l.Out&255)
-		}
 		switch {
 		case g.oneList(k):
 			g.f("        ld hl,cols%d\n        ld d,ptr%d\n        ld b,%d\n        call build_ptrs1\n", k+1, k+1, l.In&255)
@@ -259,9 +271,9 @@ func (g *generator) code() {
 // of its labels (see fuse).
 func (g *generator) finalName(k int) (name, prefix string) {
 	switch {
-	case k == 0 && g.qCounts():
+	case g.ctxFinal(k) && g.qCounts():
 		return "fin_ctxqf", "fqf"
-	case k == 0 && g.ctxCounts():
+	case g.ctxFinal(k):
 		return "fin_ctxf", "fcf"
 	}
 	return g.fuseKindOf(k).names()
@@ -307,12 +319,11 @@ func (g *generator) countPatches() []string {
 // tables and back at the finaliser.
 func (g *generator) fusedFinal(k int) {
 	name, p := g.finalName(k)
-	ctxFinal := k == 0 && g.ctxCounts() // fin_ctxf or fin_ctxqf (walk.go)
+	ctxFinal := g.ctxFinal(k)
 	if ctxFinal {
 		g.f("        ld a,ptr%d\n        ld (%s_pp+1),a\n        ld (%s_wp+1),a\n", k+2, p, p)
 	}
-	g.f("        ld a,acc%d\n        ld (sc_ap+1),a\n", k+2)
-	g.f("        exx\n        ld h,a                  ; H' = the page the walks add to\n        exx\n")
+	g.f("        ld a,acc%d\n        exx\n        ld h,a                  ; H' = the page the walks add to\n        exx\n", k+2)
 	if g.oneList(k + 1) {
 		g.f("        ld hl,%s_r              ; one list a column\n        ld d,h\n        ld e,l\n        ld b,h\n        ld c,l\n", p)
 	} else {
@@ -341,7 +352,7 @@ func (g *generator) listFinal(k int) {
 	if l.Out%2 == 1 {
 		odd = "_o"
 	}
-	if k == 0 && g.ctxCounts() {
+	if g.ctxFinal(k) {
 		g.f("        ld ix,nz1*256\n")
 		if g.qCounts() {
 			g.f("        call fin_ctxq\n")
@@ -401,6 +412,11 @@ func (g *generator) initAcc() {
 	}
 	g.f("        jp sc_leave\n\n")
 }
+
+// bh1 says whether fwd_init makes layer 1's bias high bytes (in bh1) from
+// their low bytes: when they fit a byte and layer 1 does not count its
+// query half (fin_ctxq reads b >> s instead).
+func (g *generator) bh1() bool { return g.shortBias(0) && !g.qCounts() }
 
 // shortBias says whether layer k's biases all fit a signed byte: then the
 // file holds only their low bytes, and fwd_init makes the high bytes.
@@ -502,7 +518,7 @@ func (g *generator) finFuse(f fuseKind) string {
 // first hidden layer that has one.
 func (g *generator) leadFuse() (fuseKind, bool) {
 	for k := 0; k+1 < len(g.m.Layers); k++ {
-		if g.fused(k) && !(k == 0 && g.ctxCounts()) {
+		if finFused(g.kernels, k) {
 			return g.fuseKindOf(k), true
 		}
 	}
@@ -516,8 +532,7 @@ func (g *generator) finalisers() {
 	done := map[string]bool{}
 	for k, l := range g.m.Layers {
 		s := l.Shift
-		ctxFinal := k == 0 && g.ctxCounts() // fin_ctx or fin_ctxq (walk.go)
-		if f := g.fuseKindOf(k); k < n-1 && !ctxFinal && g.fused(k) && !done[fmt.Sprint(f)] {
+		if f := g.fuseKindOf(k); finFused(g.kernels, k) && !done[fmt.Sprint(f)] {
 			done[fmt.Sprint(f)] = true
 			code := g.finFuse(f)
 			if lead, ok := g.leadFuse(); ok && lead == f {
@@ -525,7 +540,7 @@ func (g *generator) finalisers() {
 			}
 			g.f("%s", code)
 		}
-		if k < n-1 && !ctxFinal && !g.fused(k) && !done[fmt.Sprint("r", s)] {
+		if k < n-1 && !g.ctxFinal(k) && !g.fused(k) && !done[fmt.Sprint("r", s)] {
 			done[fmt.Sprint("r", s)] = true
 			var body strings.Builder
 			for range s {
@@ -706,7 +721,11 @@ func (g *generator) bss(end int) int {
 	var lists []string
 	eq("xpage", page, "             ; x: 128 query + 128 context inputs")
 	page += 2
-	if g.ctxCounts() {
+	switch {
+	case g.qCounts():
+		eq("m32", page, "             ; c << 5-s for a signed byte c (mk_m32)")
+		page += 2
+	case g.ctxCounts():
 		eq("m32", page, "             ; 32*c for a signed byte c, then the reject table (mk_m32)")
 		page += 3
 	}
@@ -755,10 +774,8 @@ func (g *generator) bss(end int) int {
 	for _, c := range lists {
 		alloc(c, 2, "")
 	}
-	for k, l := range m.Layers {
-		if k == 0 && g.shortBias(k) && !g.qCounts() {
-			alloc("bh1", l.Out, " ; high bytes of layer 1's biases")
-		}
+	if g.bh1() {
+		alloc("bh1", m.Layers[0].Out, " ; high bytes of layer 1's biases")
 	}
 	for _, v := range []struct {
 		name string

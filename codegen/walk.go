@@ -345,8 +345,13 @@ func fuse(p string, hiInA bool, ptr, restore string, sentinel bool) (inline, wid
 // query half. Before it runs, cx_page fills cnt with the precomputed
 // counts of the n-grams that lie wholly in the padding (mk_spc). The
 // table at page m32 holds c << f for a signed byte c (f = 5: 32*c for
-// fin_ctx; 5-s for fin_ctxq, see finCtxQ).
-func ctxKernel(f int) string {
+// fin_ctx; 5-s for fin_ctxq, see finCtxQ); reject adds fin_ctx's reject
+// table in page m32+2.
+func ctxKernel(f int, reject bool) string {
+	table := ""
+	if reject {
+		table = rejectTable
+	}
 	var lo, hi strings.Builder
 	for range f {
 		lo.WriteString("        rlca\n")
@@ -403,8 +408,8 @@ cs_pg:  ld h,0                  ; (patched) the count page
         jp sc_leave
 
 ; mk_m32: the table of c << f for a signed byte c: low bytes in page m32,
-; high bytes in the next (the high byte: c >> 8-f, arithmetic); the reject
-; table of fin_ctx in the page after. Also the count page of step 8 on (no
+; high bytes in the next (the high byte: c >> 8-f, arithmetic); for fin_ctx,
+; its reject table in the page after. Also the count page of step 8 on (no
 ; all-space n-grams) starts at zero.
 mk_m32: ld hl,m32*256
 mk_lp:  ld a,l
@@ -415,32 +420,7 @@ mk_lp:  ld a,l
         dec h
         inc l
         jr nz,mk_lp
-; Page m32+2: t(h) for each high byte h of qacc, such that cnt + t < 0
-; (no overflow: -42 <= cnt <= 21, |t| <= 64) proves qacc + 32*cnt < 0
-; without wrapping: -6 <= h <= 6: t = 8h+7 (then qacc + 32*cnt <=
-; 256h+255 + 32(-8h-8) = -1); -122 <= h <= -7: t = -64 (always, as
-; 256h+255 + 32*21 < 0 and 256h - 32*42 > -32768); else t = 64 (never).
-        inc h
-        inc h
-mr_lp:  ld a,l
-        add a,6
-        cp 13
-        jr nc,mr_far
-        ld a,l
-        add a,a
-        add a,a
-        add a,a
-        add a,7                 ; -6 <= h <= 6: 8h+7
-        jr mr_st
-mr_far: ld a,l
-        cp 86h                  ; h = -122
-        ld a,64                 ; never: h >= 7, or h <= -123 (the sum might wrap)
-        jr c,mr_st
-        ld a,0C0h               ; always: -122 <= h <= -7
-mr_st:  ld (hl),a
-        inc l
-        jr nz,mr_lp
-        ld hl,spc*256+2048
+` + table + `        ld hl,spc*256+2048
         xor a
 mk_z:   ld (hl),a
         inc l
@@ -493,6 +473,34 @@ ms_g:   ld a,(hl)
 
 `
 }
+
+// rejectTable is the part of mk_m32 that builds page m32+2 for fin_ctx.
+const rejectTable = `; Page m32+2: t(h) for each high byte h of qacc, such that cnt + t < 0
+; (no overflow: -42 <= cnt <= 21, |t| <= 64) proves qacc + 32*cnt < 0
+; without wrapping: -6 <= h <= 6: t = 8h+7 (then qacc + 32*cnt <=
+; 256h+255 + 32(-8h-8) = -1); -122 <= h <= -7: t = -64 (always, as
+; 256h+255 + 32*21 < 0 and 256h - 32*42 > -32768); else t = 64 (never).
+        inc h
+        inc h
+mr_lp:  ld a,l
+        add a,6
+        cp 13
+        jr nc,mr_far
+        ld a,l
+        add a,a
+        add a,a
+        add a,a
+        add a,7                 ; -6 <= h <= 6: 8h+7
+        jr mr_st
+mr_far: ld a,l
+        cp 86h                  ; h = -122
+        ld a,64                 ; never: h >= 7, or h <= -123 (the sum might wrap)
+        jr c,mr_st
+        ld a,0C0h               ; always: -122 <= h <= -7
+mr_st:  ld (hl),a
+        inc l
+        jr nz,mr_lp
+`
 
 // finCtx is layer 1's finaliser with the context counts: out[o] =
 // max((qacc[o] + 32*cnt[o]) >> s, 0) into acc1. B = outputs (0 = 256).
