@@ -323,29 +323,26 @@ func defaults(cfg *Config) error {
 	if cfg.Batch < 1 {
 		return fmt.Errorf("batch %d: must be at least 1", cfg.Batch)
 	}
-	switch {
-	case cfg.Dropout == 0:
-		cfg.Dropout = 0.1
-	case cfg.Dropout < 0:
-		cfg.Dropout = 0
-	case cfg.Dropout >= 1:
-		return fmt.Errorf("dropout %g: must be below 1", cfg.Dropout)
-	}
-	switch {
-	case cfg.Zeros == 0:
-		cfg.Zeros = 0.75
-	case cfg.Zeros < 0:
-		cfg.Zeros = 0
-	case cfg.Zeros >= 1:
-		return fmt.Errorf("zero share %g: must be below 1", cfg.Zeros)
-	}
-	switch {
-	case cfg.Typos == 0:
-		cfg.Typos = 0.5
-	case cfg.Typos < 0:
-		cfg.Typos = 0
-	case cfg.Typos > 1:
-		return fmt.Errorf("typo probability %g: must be at most 1", cfg.Typos)
+	for _, o := range []struct {
+		v       *float64
+		def     float64
+		name    string
+		upToOne bool // 1 itself is allowed
+	}{
+		{&cfg.Dropout, 0.1, "dropout", false},
+		{&cfg.Zeros, 0.75, "zero share", false},
+		{&cfg.Typos, 0.5, "typo probability", true},
+	} {
+		switch { // 0 asks for the default, a negative value for none
+		case *o.v == 0:
+			*o.v = o.def
+		case *o.v < 0:
+			*o.v = 0
+		case o.upToOne && *o.v > 1:
+			return fmt.Errorf("%s %g: must be at most 1", o.name, *o.v)
+		case !o.upToOne && *o.v >= 1:
+			return fmt.Errorf("%s %g: must be below 1", o.name, *o.v)
+		}
 	}
 	if cfg.LR == 0 {
 		cfg.LR = 0.03
