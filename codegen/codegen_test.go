@@ -157,7 +157,9 @@ func (h *handed) hook(hooks map[uint16]func(*z80.CPU)) {
 			continue
 		}
 		hooks[uint16(h.p.Symbols[pre+"_pp"])] = func(cpu *z80.CPU) { h.out[h.cur][cpu.L] = int16(cpu.A) }
-		hooks[uint16(h.p.Symbols[pre+"_wx"])] = func(cpu *z80.CPU) { h.out[h.cur][cpu.L] = int16(cpu.IX&0xFF00 | uint16(cpu.A)) }
+		if wx, ok := h.p.Symbols[pre+"_wx"]; ok { // none when x < 256 always (a shift of 7 or more)
+			hooks[uint16(wx)] = func(cpu *z80.CPU) { h.out[h.cur][cpu.L] = int16(cpu.IX&0xFF00 | uint16(cpu.A)) }
+		}
 	}
 }
 

@@ -458,12 +458,14 @@ func (g *generator) columnsCall(tag string, k int, list, count, xpage, apage str
 // (27.5 T a negative one): the sentinel unit 0 is positive, and its output,
 // 0 or 32767 (see sentinelBias), takes the path for a zero output or for
 // x >= 256, where L = 0 ends the loop. A layer of 256 outputs starts at
-// L = 0 and goes round to 1, testing L after each output (35 T). The zero
-// path comes first, within reach of a short jump even when the column walk
-// lies between the loop and the code after a walk (see leadFuse).
+// L = 0 and goes round to 1, testing L after each output (35 T). The walk
+// comes back just before the loop (p_r), which it enters without a jump.
+// The zero path comes first, within reach of a short jump even when the
+// column walk lies between the loop and the code after a walk (see
+// leadFuse).
 func (g *generator) finFuse(f fuseKind) string {
 	name, p := f.names()
-	inline, wide := fuse(p, false, "b", "", f.sentinel)
+	inline, wide := fuse(p, "b", f.sentinel)
 	var b strings.Builder
 	fmt.Fprintf(&b, "; %s: out = max(acc >> %d, 0) for the table at page H (see finFuse).\n", name, f.shift)
 	if f.sentinel {
@@ -472,17 +474,15 @@ func (g *generator) finFuse(f fuseKind) string {
         jp z,sc_leave
         dec l                   ; go on with the next output
         jp %[1]s_lp
-`, p)
-	} else {
-		fmt.Fprintf(&b, `%[1]s_z:
-%[1]s_n:
+%[2]s:
+        call di_save
+        ld (sc_sp),sp
+        inc h                   ; walk the high bytes
+        jr %[1]s_lp
+%[1]s_r:  exx                     ;  4 back from the walk
         dec l                   ;  4
-        %-24[2]s; 10
-        jp sc_leave
-`, p, "jp nz,"+p+"_lp")
-	}
-	fmt.Fprintf(&b, "%s:\n        call di_save\n        ld (sc_sp),sp\n        inc h                   ; walk the high bytes\n%s_lp:\n", name, p)
-	if f.sentinel {
+%[1]s_lp:
+`, p, name)
 		for range 4 {
 			fmt.Fprintf(&b, `        ld a,(hl)               ;  7 high byte
         or a                    ;  4
@@ -490,27 +490,86 @@ func (g *generator) finFuse(f fuseKind) string {
         dec l                   ;  4 negative: ReLU gives 0
 `, "jp p,"+p+"_p")
 		}
-		fmt.Fprintf(&b, "        jp %[1]s_lp\n%[1]s_p:\n", p)
+		fmt.Fprintf(&b, "        jp %[1]s_lp\n", p)
 	} else {
-		fmt.Fprintf(&b, `        ld a,(hl)               ;  7 high byte
+		fmt.Fprintf(&b, `%[1]s_r:  exx                     ;  4 back from the walk
+%[1]s_z:
+%[1]s_n:
+        dec l                   ;  4
+        %-24[3]s; 10
+        jp sc_leave
+%[2]s:
+        call di_save
+        ld (sc_sp),sp
+        inc h                   ; walk the high bytes
+%[1]s_lp:
+        ld a,(hl)               ;  7 high byte
         or a                    ;  4
-        %-24s; 10 negative: ReLU gives 0
-`, "jp m,"+p+"_n")
+        %-24[4]s; 10 negative: ReLU gives 0
+`, p, name, "jp nz,"+p+"_lp", "jp m,"+p+"_n")
 	}
-	b.WriteString(`        ld c,a                  ;  4
-        dec h                   ;  4
-        ld a,(hl)               ;  7 CA = acc
-        inc h                   ;  4
-`)
-	for range f.shift {
-		b.WriteString("        srl c                   ;  8 positive: a logical shift is the floor\n        rra                     ;  4\n")
+	code, wideEntry := shiftOut(f.shift)
+	if wideEntry == "" {
+		wide = ""
 	}
-	if f.sentinel {
-		fmt.Fprintf(&b, "%s        dec l\n        jp %s_lp\n%s", inline, p, wide)
-	} else {
-		fmt.Fprintf(&b, "%s        dec l\n        jp nz,%s_lp\n        jp sc_leave\n%s", inline, p, wide)
+	fmt.Fprintf(&b, "%s_p:\n%s%s%s%s", p, code, inline, wideEntry, wide)
+	return strings.ReplaceAll(b.String(), "P_", p+"_")
+}
+
+// shiftOut returns the code that makes x = acc >> s of a positive output
+// (H = the high bytes' page, A = the high byte) and goes to p_z if x = 0,
+// on with A = x if x < 256, else to p_w, which it also returns (to be
+// placed before fuse's wide; "" if x < 256 always). Below a shift of 7, x
+// < 256 when the high byte is below 1 << s; then x is the low byte's top
+// bits with the high byte's below them, rotated into place: 62 T for s =
+// 2, against 72 T for shifting 16 bits and testing the high byte.
+func shiftOut(s uint) (code, wide string) {
+	var b strings.Builder
+	w := func(ins, comment string) { asmLine(&b, "", ins, comment) }
+	switch {
+	case s >= 8: // acc >> 8 <= 127
+		for range s - 8 {
+			w("srl a", " 8 positive: a logical shift is the floor")
+		}
+		if s == 8 {
+			w("or a", " 4")
+		}
+		w("jr z,P_z", " 7 zero: nothing to add")
+		return b.String(), ""
+	case s < 7:
+		w(fmt.Sprintf("cp %d", 1<<s), " 7")
+		w("jp nc,P_w", "10 x >= 256: the 16-bit path")
 	}
-	return b.String()
+	w("ld c,a", " 4")
+	w("dec h", " 4")
+	w("ld a,(hl)", " 7 low byte")
+	w("inc h", " 4")
+	if s > 0 {
+		w(fmt.Sprintf("and %03Xh", 0xFF<<s&0xFF), " 7 its bits that stay")
+	}
+	w("or c", " 4 and the high byte's below them")
+	w("jr z,P_z", " 7 zero: nothing to add")
+	for range min(s, 8-s) {
+		if s <= 4 {
+			w("rrca", " 4")
+		} else {
+			w("rlca", " 4")
+		}
+	}
+	if s == 7 {
+		return b.String(), ""
+	}
+	var wb strings.Builder
+	asmLine(&wb, "P_w", "", "x >= 256: the 16-bit walk")
+	for _, l := range [][2]string{{"ld c,a", " 4"}, {"dec h", " 4"}, {"ld a,(hl)", " 7 CA = acc"}, {"inc h", " 4"}} {
+		asmLine(&wb, "", l[0], l[1])
+	}
+	for range s {
+		asmLine(&wb, "", "srl c", " 8 positive: a logical shift is the floor")
+		asmLine(&wb, "", "rra", " 4")
+	}
+	asmLine(&wb, "", "ld ixh,c", " 8 IXH = x's high byte, A its low byte")
+	return b.String(), wb.String()
 }
 
 // leadFuse returns the fin_fuse routine that is placed just before the

@@ -276,32 +276,17 @@ aw_hi:  adc a,0                 ; (patched) high byte of x
 // output (L) times its column of the next layer is added to the next
 // layer's accumulator with the column walk, so that no list of non-zero
 // outputs is written and read back, and the output itself is not stored.
-// x is in A (high byte) and C (low byte) if hiInA, else in C (high) and A
-// (low). The walk runs on the other register set, whose H the caller sets
-// to the accumulator's page before the finaliser starts, and comes back to
-// p_r (sc_mode). The finaliser keeps B, H and L; restore sets again what
-// else it needs, then it goes on with the code the caller writes next. A
-// zero output goes to p_z, which the caller defines. wide is the
-// out-of-line path for x >= 256, to be placed after the finaliser. The
-// next layer's column pointer table is at the page in register ptr, or, if
-// ptr is "", at the page the caller patches into p_pp and p_wp. At p_pp,
-// L = the output and A = x; at p_wx, L = the output, IXH = x's high byte
-// and A its low byte (the tests hook there). With sentinel, p_wx ends the
-// finaliser when L = 0 (see finFuse).
-func fuse(p string, hiInA bool, ptr, restore string, sentinel bool) (inline, wide string) {
-	test := `        or a                    ;  4
-        jp nz,P_w               ; 10 x >= 256: the 16-bit path
-        or c                    ;  4 A = x
-        jr z,P_z                ;  7 zero: nothing to add
-`
-	if !hiInA {
-		test = `        inc c                   ;  4
-        dec c                   ;  4
-        jp nz,P_w               ; 10 x >= 256: the 16-bit path
-        or a                    ;  4 A = x
-        jr z,P_z                ;  7 zero: nothing to add
-`
-	}
+// inline starts at p_pp with A = x (0 < x < 256) and enters the walk; wide
+// starts at p_wx with IXH = x's high byte and A its low byte (x >= 256)
+// and enters w16 (the tests hook at both, L = the output). The walks run
+// on the other register set, whose H the caller sets to the accumulator's
+// page before the finaliser starts, and come back to p_r (sc_mode), which
+// the caller places: EXX, then whatever else the finaliser needs set again
+// (it keeps B, H and L). wide goes after the finaliser. The next layer's
+// column pointer table is at the page in register ptr, or, if ptr is "",
+// at the page the caller patches into p_pp and p_wp. With sentinel, p_wx
+// ends the finaliser when L = 0 (see finFuse).
+func fuse(p, ptr string, sentinel bool) (inline, wide string) {
 	// enter points SP at this output's column, x (or its low byte) in A,
 	// and enters a walk with C = that, E = n_plus, D = its first row.
 	enter := func(label string) string {
@@ -323,20 +308,29 @@ func fuse(p string, hiInA bool, ptr, restore string, sentinel bool) (inline, wid
         pop de                  ; 10 E = n_plus, D = its first row
 `
 	}
-	inline = test + enter("P_pp") + jpWalk + `P_r:    exx                     ;  4
-` + restore
-	hi := "        ld ixh,a                ;  8 IXH = x's high byte\n        ld a,c                  ;  4 A = its low byte\n"
-	if !hiInA {
-		hi = "        ld ixh,c                ;  8 IXH = x's high byte, A its low byte\n"
-	}
+	inline = enter("P_pp") + jpWalk
 	end := ""
 	if sentinel {
 		end = "        inc l\n        dec l\n        jp z,sc_leave           ; the sentinel (see finFuse)\n"
 	}
-	wide = "P_w:                            ; x >= 256: the 16-bit walk\n" + hi + "P_wx:\n" + end +
-		enter("P_wp") + "        jp w16                  ; it ends at P_r, as the walk does\n\n"
+	wide = "P_wx:\n" + end + enter("P_wp") + "        jp w16                  ; it ends at P_r, as the walk does\n\n"
 	return strings.ReplaceAll(inline, "P_", p+"_"), strings.ReplaceAll(wide, "P_", p+"_")
 }
+
+// sumTest tests a sum AC (A the high byte) of layer 1's finalisers, known
+// to be >= 0, before fuse: zero goes to p_z, x >= 256 to p_w, which
+// (placed before fuse's wide) moves the high byte to IXH.
+const (
+	sumTest = `        or a                    ;  4
+        jp nz,P_w               ; 10 x >= 256: the 16-bit path
+        or c                    ;  4 A = x
+        jr z,P_z                ;  7 zero: nothing to add
+`
+	sumWide = `P_w:                            ; x >= 256: the 16-bit walk
+        ld ixh,a                ;  8 IXH = x's high byte
+        ld a,c                  ;  4 A = its low byte
+`
+)
 
 // ctxKernel counts layer 1's context half: cnt[row] += count * W[row,i]
 // for the context inputs i listed at HL (B of them), where x[i] = 32 *
@@ -594,7 +588,12 @@ func finCtxQ(fused bool, n int) string {
 	name, p, wide := "fin_ctxq", "fq", ""
 	if fused {
 		name, p = "fin_ctxqf", "fqf"
-		tail, wide = fuse(p, true, "", "P_cq:   ld d,0                  ; (patched) the step's context counts\n        ld e,l\n", false)
+		inline, w := fuse(p, "", false)
+		tail = strings.ReplaceAll(sumTest, "P_", p+"_") + inline + p + `_r:  exx                     ;  4
+P_cq:   ld d,0                  ; (patched) the step's context counts
+        ld e,l
+`
+		wide = strings.ReplaceAll(sumWide, "P_", p+"_") + w
 	}
 	end := "        jp nz,P_lp              ; 10 L wraps to 0 after the last output\n"
 	if n < 256 {
@@ -657,7 +656,9 @@ P_n:    inc e                   ;  4
 // prefixed p): one output a turn, B = outputs, D = the table page dpage,
 // entry(p, tail) the code of one output. short says whether DJNZ reaches.
 func fusedCtx(name, p, dpage string, short bool, entry func(p, tail string) string) string {
-	inline, wide := fuse(p, true, "", "        ld d,"+dpage+"\n", false)
+	inline, wide := fuse(p, "", false)
+	inline = strings.ReplaceAll(sumTest, "P_", p+"_") + inline + p + "_r:    exx                     ;  4\n        ld d," + dpage + "\n"
+	wide = strings.ReplaceAll(sumWide, "P_", p+"_") + wide
 	return fmt.Sprintf(`; %[1]s: one output a turn, B = outputs.
 %[1]s:
         call di_save
