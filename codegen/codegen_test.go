@@ -655,7 +655,7 @@ func TestFuseWidths(t *testing.T) {
 
 // TestShifts: per-layer shifts other than v1's 2, including none.
 func TestShifts(t *testing.T) {
-	for _, shifts := range [][]uint{{0, 3, 1}, {7, 0, 5}, {1, 1, 15}, {3, 9, 2}} {
+	for _, shifts := range [][]uint{{0, 3, 1}, {7, 0, 5}, {1, 1, 15}, {3, 9, 2}, {2, 7, 0}, {4, 5, 3}, {0, 8, 2}, {1, 6, 0}} {
 		for _, k := range []Kernel{Compact, Scatter} {
 			t.Run(fmt.Sprintf("%v/%s", shifts, k), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(uint64(shifts[0]), 9))
