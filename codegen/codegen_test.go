@@ -721,8 +721,8 @@ func TestOneList(t *testing.T) {
 	}{
 		{128, 1, true},
 		{128, -1, true},
-		{127, -2, true},  // 254 entries a column
-		{128, -2, false}, // 256
+		{126, -2, true},  // 252 entries a column (maxRows)
+		{127, -2, false}, // 254
 		{129, 1, false},
 		{1, -2, true},
 	} {
@@ -738,6 +738,16 @@ func TestOneList(t *testing.T) {
 	}
 	if got, want := columnOne(l, 2), []byte{128, 128}; !bytes.Equal(got, want) {
 		t.Errorf("column 2: %v, want %v", got, want)
+	}
+	// The walk takes no empty list: a column without weights adds and
+	// takes away x at row 0.
+	l = layer(3, 0)
+	if got, want := columnOne(l, 1), []byte{0, 128}; !bytes.Equal(got, want) {
+		t.Errorf("empty column, one list: %v, want %v", got, want)
+	}
+	copy(l.W, []int8{0, -1, 0, 0, 0, 0, 0, 0, 0}) // input 1: -1 at row 0
+	if plus, minus := column(l, 1); !bytes.Equal(plus, []byte{0}) || !bytes.Equal(minus, []byte{0, 0}) {
+		t.Errorf("column without +1 weights: %v and %v, want [0] and [0 0]", plus, minus)
 	}
 }
 

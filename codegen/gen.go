@@ -53,6 +53,7 @@ func (g *generator) source(bss int, sizing bool) []byte {
 	g.b.WriteString(runtimeAsm)
 	g.b.WriteString("\n")
 	g.b.WriteString(kernelsAsm)
+	g.b.WriteString(rowsN)
 	if slices.Contains(g.kernels, Compact) {
 		g.b.WriteString(compactKernel())
 	}
@@ -859,9 +860,12 @@ func (g *generator) bss(end int) int {
 	return a
 }
 
-// column returns the rows of input i's +1 weights and of its -1 weights,
-// a -2 weight listed twice among the latter.
-func column(l *lm.Layer, i int) (plus, minus []byte) {
+// maxRows is the longest list a header holds (see header).
+const maxRows = 252
+
+// weightRows returns the rows of input i's +1 weights and of its -1
+// weights, a -2 weight listed twice among the latter.
+func weightRows(l *lm.Layer, i int) (plus, minus []byte) {
 	for o := 0; o < l.Out; o++ {
 		switch l.W[o*l.In+i] {
 		case 1:
@@ -875,24 +879,40 @@ func column(l *lm.Layer, i int) (plus, minus []byte) {
 	return plus, minus
 }
 
+// column returns input i's two lists as the fast kernel stores them: the
+// rows of its +1 weights and of its -1 weights (weightRows). The walk has
+// no test for an empty list (see rowWalk), so if either is empty both get
+// row 0, whose -1 undoes its +1.
+func column(l *lm.Layer, i int) (plus, minus []byte) {
+	plus, minus = weightRows(l, i)
+	if len(plus) == 0 || len(minus) == 0 {
+		plus, minus = append(plus, 0), append(minus, 0)
+	}
+	return plus, minus
+}
+
 // columnOne returns input i's rows for a one-list column: +1 weights as
-// their row, -1 weights as 128 + row (where their sum is kept), -2 twice.
+// their row, -1 weights as 128 + row (where their sum is kept), -2 twice;
+// rows 0 and 128 if there are none (see column).
 func columnOne(l *lm.Layer, i int) []byte {
-	plus, minus := column(l, i)
+	plus, minus := weightRows(l, i)
 	for _, o := range minus {
 		plus = append(plus, 128+o)
+	}
+	if len(plus) == 0 {
+		plus = []byte{0, 128}
 	}
 	return plus
 }
 
 // oneListable says whether a layer's columns fit one list each: at most
-// 128 outputs and 255 entries a column.
+// 128 outputs and maxRows entries a column.
 func oneListable(l *lm.Layer) bool {
 	if l.Out > 128 {
 		return false
 	}
 	for i := 0; i < l.In; i++ {
-		if len(columnOne(l, i)) > 255 {
+		if len(columnOne(l, i)) > maxRows {
 			return false
 		}
 	}
@@ -900,12 +920,12 @@ func oneListable(l *lm.Layer) bool {
 }
 
 // scatterable says why a layer cannot use the fast kernel (nil if it can):
-// each list's length must fit a byte.
+// each list must fit a header.
 func scatterable(l *lm.Layer) error {
 	for i := 0; i < l.In; i++ {
 		plus, minus := column(l, i)
-		if len(plus) > 255 || len(minus) > 255 {
-			return fmt.Errorf("input %d has %d +1 and %d -1 entries (a -2 counts twice), more than 255", i, len(plus), len(minus))
+		if len(plus) > maxRows || len(minus) > maxRows {
+			return fmt.Errorf("input %d has %d +1 and %d -1 entries (a -2 counts twice), more than %d", i, len(plus), len(minus), maxRows)
 		}
 	}
 	return nil
@@ -917,11 +937,12 @@ func scatterable(l *lm.Layer) error {
 func scatterSize(l *lm.Layer, one bool) int {
 	n := 512
 	for i := 0; i < l.In; i++ {
+		if one {
+			n += 1 + len(columnOne(l, i))
+			continue
+		}
 		plus, minus := column(l, i)
 		n += 2 + len(plus) + len(minus)
-		if one {
-			n--
-		}
 	}
 	return n
 }
@@ -945,7 +966,9 @@ func spaceGrams() []byte {
 	return b
 }
 
-// header is a list length n as the fast kernel's lists store it: rotated
-// right twice, so that the walk finds the groups of four rows and the rest
-// with one mask.
-func header(n int) byte { return byte(n>>2 | n&3<<6) }
+// header is a list length n (1 to maxRows) as the fast kernel's lists
+// store it: the groups of four rows it takes, the first one partial unless
+// n is a multiple of four, in bits 5-0, and n mod 4 in bits 7-6, so that
+// the walk finds its count and its way in with one mask (see rowWalk).
+// Rotated left twice it is n+4, or n if n mod 4 = 0 (see headerRows).
+func header(n int) byte { return byte((n+3)>>2 | n&3<<6) }

@@ -146,15 +146,13 @@ bp_lp:  ld a,l
         dec d
         push bc
         ld a,(hl)               ; skip n_plus and the rows
-        rlca
-        rlca                    ; (headers are rotated right twice)
+        call rows_n
         ld c,a
         ld b,0
         inc hl
         add hl,bc
         ld a,(hl)               ; skip n_minus and the rows
-        rlca
-        rlca
+        call rows_n
         ld c,a
         inc hl
         add hl,bc
@@ -173,8 +171,7 @@ bq_lp:  ld a,l
         ld (de),a
         dec d
         ld a,(hl)               ; skip n and the rows
-        rlca
-        rlca
+        call rows_n
         inc hl
         add a,l
         ld l,a

@@ -30,27 +30,30 @@ func asmLine(b *strings.Builder, label, ins, comment string) {
 
 // rowWalk returns the code that applies op to a list of rows (H = the
 // table's page), four rows a turn. The caller has popped the list's
-// header and first row into DE: E = the number n of rows as a list header
-// stores it, rotated right twice (groups of four in bits 5-0, the rest in
-// bits 7-6), D = the first row (if n > 0), SP -> the byte after it; so an
-// odd n enters the loop with its first row in D, an even n steps SP back;
-// op works on the row in L. A non-empty fix names the flag condition on
-// which op's result needs fixing up out of line with fix (an instruction
-// on (HL) of the high page): the carry or borrow of a 16-bit add. An
-// empty list (n = 0) leaves at once. The exits, labelled p_x1, p_x2...
-// (exits of them), jump to p_done, where the code ends.
+// header and first row into DE: E = the header (see header: the number of
+// groups of four rows, the first one partial unless n is a multiple of
+// four, in bits 5-0, n mod 4 in bits 7-6), D = the first row, SP -> the
+// byte after it. The rest n mod 4 picks the way in, with the flags of one
+// XOR (parity odd for one and two, sign for two and three): an odd n
+// enters the loop with its first row in D, an even n steps SP back; op
+// works on the row in L. Lists are never empty (see column). A non-empty
+// fix names the flag condition on which op's result needs fixing up out
+// of line with fix (an instruction on (HL) of the high page): the carry or
+// borrow of a 16-bit add. The exits, labelled p_x1, p_x2... (exits of
+// them), jump to p_done, where the code ends.
 func rowWalk(p string, op []string, cond, fix string) (code string, exits int) {
 	var b strings.Builder
 	exit := 0
-	jpDone := func(cc string) {
+	jpDone := func() {
 		exit++
-		fmt.Fprintf(&b, "%-8s%-24s; (ap, ng: patched by sc_mode)\n", fmt.Sprintf("%s_x%d:", p, exit), "jp "+cc+p+"_done")
+		fmt.Fprintf(&b, "%-8s%-24s; (ap, ng: patched by sc_mode)\n", fmt.Sprintf("%s_x%d:", p, exit), "jp "+p+"_done")
 	}
 	w := func(label, ins, comment string) { asmLine(&b, label, ins, comment) }
 	// rows writes rows from..3 of a group of four and the loop's end. The
 	// main copy is labelled and uses short jumps; each fix-up is followed
 	// by its own copy of the rest of the group, so that a carry costs no
-	// jump back (24 T instead of 34).
+	// jump back (24 T instead of 34), and so is a list of two rows more
+	// than groups of four.
 	rows := func(from int, main bool) {
 		for i := from; i < 4; i++ {
 			label := ""
@@ -74,16 +77,15 @@ func rowWalk(p string, op []string, cond, fix string) (code string, exits int) {
 			}
 		}
 		w("", "djnz "+p+"_lp", "13")
-		jpDone("")
+		jpDone()
 	}
-	w("", "ld a,e", " 4 E = n rotated right twice (see header)")
+	w("", "ld a,e", " 4 E = the list's header (see header)")
 	w("", "and 3Fh", " 7")
 	w("", "ld b,a", " 4 B = groups of four rows")
-	w("", "xor e", " 4 A = rows beyond them, in bits 7-6")
-	w("", "jp nz,"+p+"_part", "10")
-	w("", "dec sp", " 6 whole groups only: back to the first row")
-	w("", "or b", "")
-	jpDone("z,")
+	w("", "xor e", " 4 A = n mod 4 in bits 7-6")
+	w("", "jp po,"+p+"_p12", "10 one or two")
+	w("", "jp m,"+p+"_r1", "10 three: D holds the first")
+	w("", "dec sp", " 6 none: back to the first row")
 	rows(0, true)
 	if fix != "" {
 		for i := 1; i <= 4; i++ {
@@ -93,18 +95,32 @@ func rowWalk(p string, op []string, cond, fix string) (code string, exits int) {
 			rows(i, false)
 		}
 	}
-	w(p+"_part", "inc b", "the rows beyond whole groups of four first")
-	w("", "add a,a", "40h (one): NC; 80h (two): C, Z; C0h (three): C, NZ")
-	w("", "jp nc,"+p+"_r3", "one: D holds it")
-	w("", "jp nz,"+p+"_r1", "three: D holds the first")
-	w("", "dec sp", "two: back to the first row")
-	w("", "jp "+p+"_r2", "")
+	w(p+"_p12", "jp p,"+p+"_r3", "10 one: D holds it")
+	w("", "dec sp", " 6 two: back to the first row")
+	rows(2, false)
 	w(p+"_done", "", "")
 	return b.String(), exit
 }
 
-// w16List is one list of w16, labels prefixed p: E = its header (n
-// rotated right twice), SP -> the byte after it; lo and hi are the
+// headerRows is the code that turns a list's header in A into its
+// number of rows n in A (see header), labels prefixed p; it goes on at
+// p_n. rowsN is it as a subroutine.
+func headerRows(p string) string {
+	return strings.ReplaceAll(`        rlca
+        rlca                    ; A = 4 * groups + n mod 4 (see header)
+        bit 0,a
+        jr nz,P_p               ; the first group is partial:
+        bit 1,a
+        jr z,P_n
+P_p:    sub 4                   ; n is 4 less
+P_n:
+`, "P_", p+"_")
+}
+
+var rowsN = "; rows_n: A = the rows of the list whose header is in A (see header).\nrows_n:\n" + headerRows("rn") + "        ret\n\n"
+
+// w16List is one list of w16, labels prefixed p: E = its header (see
+// header), SP -> the byte after it; lo and hi are the
 // operations on a row's low and high byte. It goes on at end, with SP past
 // the list unless it is the column's last (where SP no longer matters).
 func w16List(p, lo, hi, end string, last bool) string {
@@ -123,11 +139,7 @@ func w16List(p, lo, hi, end string, last bool) string {
 	}
 	return strings.ReplaceAll(strings.ReplaceAll(`        dec sp                  ; SP -> the first row
         ld a,e
-        rlca
-        rlca                    ; A = n (the header rotated back)
-        or a
-        jr z,END
-        ld b,a
+`+headerRows("P_h")+`        ld b,a
 P_lp:   pop de
         ld l,e
 `+row+`        dec b
@@ -231,17 +243,12 @@ col16:  ld (aw_hi+1),a
         ld d,a                  ; D = acc low page
         ld a,(hl)
         inc hl
-        rlca
-        rlca                    ; the header rotated back: n
-        or a
+        call rows_n
         ld b,a
-        call nz,add_w           ; +x
+        call add_w              ; +x
         ld a,(hl)
         inc hl
-        rlca
-        rlca
-        or a
-        ret z
+        call rows_n
         ld b,a
         ld a,(aw_hi+1)          ; -x = (NOT x) + 1
         cpl
