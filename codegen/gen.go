@@ -466,7 +466,7 @@ func (g *generator) columnsCall(tag string, k int, list, count, xpage, apage str
 // leadFuse).
 func (g *generator) finFuse(f fuseKind) string {
 	name, p := f.names()
-	inline, wide := fuse(p, "b", f.sentinel)
+	inline, wide := fuse(p, "b", f.sentinel && sentinelBias(f.shift)>>f.shift >= 256)
 	var b strings.Builder
 	fmt.Fprintf(&b, "; %s: out = max(acc >> %d, 0) for the table at page H (see finFuse).\n", name, f.shift)
 	if f.sentinel {

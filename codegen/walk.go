@@ -291,9 +291,10 @@ aw_hi:  adc a,0                 ; (patched) high byte of x
 // the caller places: EXX, then whatever else the finaliser needs set again
 // (it keeps B, H and L). wide goes after the finaliser. The next layer's
 // column pointer table is at the page in register ptr, or, if ptr is "",
-// at the page the caller patches into p_pp and p_wp. With sentinel, p_wx
-// ends the finaliser when L = 0 (see finFuse).
-func fuse(p, ptr string, sentinel bool) (inline, wide string) {
+// at the page the caller patches into p_pp and p_wp. With sentinelWide,
+// the sentinel unit takes the wide path (see sentinelBias), and p_wx ends
+// the finaliser when L = 0 (see finFuse).
+func fuse(p, ptr string, sentinelWide bool) (inline, wide string) {
 	// enter points SP at this output's column, x (or its low byte) in A,
 	// and enters a walk with C = that, E = n_plus, D = its first row.
 	enter := func(label string) string {
@@ -317,7 +318,7 @@ func fuse(p, ptr string, sentinel bool) (inline, wide string) {
 	}
 	inline = enter("P_pp") + jpWalk
 	end := ""
-	if sentinel {
+	if sentinelWide {
 		end = "        inc l\n        dec l\n        jp z,sc_leave           ; the sentinel (see finFuse)\n"
 	}
 	wide = "P_wx:\n" + end + enter("P_wp") + "        jp w16                  ; it ends at P_r, as the walk does\n\n"
