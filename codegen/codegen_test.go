@@ -942,7 +942,7 @@ func TestBiasOrder(t *testing.T) {
 // touched, HL at the lowest byte written, A and C kept.
 func TestFill(t *testing.T) {
 	_, p := build(t, "guess")
-	for _, n := range []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 127, 128, 255} {
+	for _, n := range []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 127, 128, 255} {
 		cpu := z80.New()
 		copy(cpu.Mem[0x100:], p.COM)
 		const top = 0x9000

@@ -108,7 +108,7 @@ sext:   ld a,(hl)
         djnz sext
         ret
 
-; fill: the B bytes below HL = A (B = 0: none), with PUSH: 8.75 T a byte.
+; fill: the B bytes below HL = A (B = 0: none), with PUSH: 7.1 T a byte.
 ; HL ends at the lowest byte written; A and C are kept.
 fill:   srl b                   ; B = pairs
         jr nc,fl_even
@@ -126,8 +126,15 @@ fl_even:
         jr nc,fl_quad
         push de                 ; an odd pair first
 fl_quad:
+        srl b                   ; B = eights
+        jr nc,fl_oct
+        push de                 ; an odd four first
+        push de
+fl_oct:
         jr z,fl_end
 fl_lp:  push de                 ; 11
+        push de                 ; 11
+        push de                 ; 11
         push de                 ; 11
         djnz fl_lp              ; 13
 fl_end: ld hl,0
