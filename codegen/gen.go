@@ -195,6 +195,9 @@ func (g *generator) code() {
 			g.f("        ld hl,cols%d\n        ld d,ptr%d\n        ld b,%d\n        call build_ptrs\n", k+1, k+1, l.In&255)
 		}
 	}
+	if g.anyOneList() {
+		g.f("        ld hl,(ap_nx)           ; (see nextList)\n        ld (nx_save),hl\n        ld a,(ap_nx+2)\n        ld (nx_save+2),a\n")
+	}
 	if g.ctxCounts() {
 		g.f("        call mk_spc\n        call cx_init\n")
 	}
@@ -331,6 +334,7 @@ func (g *generator) fusedFinal(k int) {
 		g.f("        ld hl,ap_done\n        ld de,%s_r\n        ld bc,w16_n\n", p)
 	}
 	g.f("        call sc_mode\n")
+	g.nextList(k)
 	switch {
 	case ctxFinal && g.qCounts():
 		g.f("        call %s\n", name) // it sets its own registers
@@ -342,6 +346,35 @@ func (g *generator) fusedFinal(k int) {
 			last = g.m.Layers[k].Out - 1
 		}
 		g.f("        ld h,acc%d\n        ld l,%d\n        ld b,ptr%d\n        call %s\n", k+1, last, k+2, name)
+	}
+}
+
+// nextList writes, for the walk into layer k+1, what the +1 rows' main
+// loop does when done (ap_nx, see walkKernel): go on with the -1 list, or,
+// for a layer with one list a column, jump to the column's end. The first
+// fused layer of a step sets it, and the others where it changes (scatter,
+// for layer 1, sets two lists: see columnsCall).
+func (g *generator) nextList(k int) {
+	if !g.anyOneList() {
+		return // ap_nx never changes
+	}
+	prev := k - 1
+	for prev >= 0 && !g.fused(prev) {
+		prev--
+	}
+	if one := g.oneList(k + 1); prev < 0 || one != g.oneList(prev+1) {
+		_, p := g.finalName(k)
+		g.setNext(one, p+"_r")
+	}
+}
+
+// setNext writes the code that sets ap_nx (see nextList) for two lists a
+// column, or for one, whose column's end is at end.
+func (g *generator) setNext(one bool, end string) {
+	if one {
+		g.f("        ld a,0C3h               ; JP\n        ld (ap_nx),a\n        ld hl,%s\n        ld (ap_nx+1),hl\n", end)
+	} else {
+		g.f("        ld hl,(nx_save)\n        ld (ap_nx),hl\n        ld a,(nx_save+2)\n        ld (ap_nx+2),a\n")
 	}
 }
 
@@ -436,6 +469,9 @@ func (g *generator) columnsCall(tag string, k int, list, count, xpage, apage str
 	skip := fmt.Sprintf("sc%d%s_none", k+1, tag)
 	if g.kernels[k] == Scatter {
 		g.f("        ld hl,ap_done\n        ld de,sc_next\n        ld bc,w16_n\n        call sc_mode\n")
+		if g.anyOneList() {
+			g.setNext(false, "")
+		}
 	}
 	g.f("        ld hl,(%s)\n        ld a,h\n        or l\n        jr z,%s\n        ld b,l                  ; 256 inputs: B = 0\n", count, skip)
 	if g.kernels[k] == Scatter {
@@ -836,6 +872,9 @@ func (g *generator) bss(end int) int {
 	}
 	if g.bh1() {
 		alloc("bh1", m.Layers[0].Out, " ; high bytes of layer 1's biases")
+	}
+	if g.anyOneList() {
+		alloc("nx_save", 3, " ; the first bytes at ap_nx (see nextList)")
 	}
 	for _, v := range []struct {
 		name string

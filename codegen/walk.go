@@ -40,8 +40,9 @@ func asmLine(b *strings.Builder, label, ins, comment string) {
 // fix names the flag condition on which op's result needs fixing up out
 // of line with fix (an instruction on (HL) of the high page): the carry or
 // borrow of a 16-bit add. The exits, labelled p_x1, p_x2... (exits of
-// them), jump to p_done, where the code ends.
-func rowWalk(p string, op []string, cond, fix string) (code string, exits int) {
+// them), jump to p_done, where the code ends; but if next is not empty,
+// the main loop goes on with it instead of its exit.
+func rowWalk(p string, op []string, cond, fix, next string) (code string, exits int) {
 	var b strings.Builder
 	exit := 0
 	jpDone := func() {
@@ -54,6 +55,7 @@ func rowWalk(p string, op []string, cond, fix string) (code string, exits int) {
 	// by its own copy of the rest of the group, so that a carry costs no
 	// jump back (24 T instead of 34), and so is a list of two rows more
 	// than groups of four.
+	far := false
 	rows := func(from int, main bool) {
 		for i := from; i < 4; i++ {
 			label := ""
@@ -76,16 +78,19 @@ func rowWalk(p string, op []string, cond, fix string) (code string, exits int) {
 				w("", fmt.Sprintf("jr %s,%s_f%d", cond, p, i+1), " 7")
 			}
 		}
-		w("", "djnz "+p+"_lp", "13")
-		jpDone()
+		if far {
+			w("", "dec b", " 4")
+			w("", "jp nz,"+p+"_lp", "10 (beyond the reach of DJNZ)")
+		} else {
+			w("", "djnz "+p+"_lp", "13")
+		}
+		if main && next != "" {
+			b.WriteString(next)
+		} else {
+			jpDone()
+		}
 	}
-	w("", "ld a,e", " 4 E = the list's header (see header)")
-	w("", "and 3Fh", " 7")
-	w("", "ld b,a", " 4 B = groups of four rows")
-	w("", "xor e", " 4 A = n mod 4 in bits 7-6")
-	w("", "jp po,"+p+"_p12", "10 one or two")
-	w("", "jp m,"+p+"_r1", "10 three: D holds the first")
-	w("", "dec sp", " 6 none: back to the first row")
+	b.WriteString(listEntry(p))
 	rows(0, true)
 	if fix != "" {
 		for i := 1; i <= 4; i++ {
@@ -97,9 +102,26 @@ func rowWalk(p string, op []string, cond, fix string) (code string, exits int) {
 	}
 	w(p+"_p12", "jp p,"+p+"_r3", "10 one: D holds it")
 	w("", "dec sp", " 6 two: back to the first row")
+	far = next != ""
 	rows(2, false)
 	w(p+"_done", "", "")
 	return b.String(), exit
+}
+
+// listEntry is the way into rowWalk's loop (labels prefixed p) for a list
+// whose header is in E: it ends stepping SP back for a multiple of four
+// rows, which start at p_lp.
+func listEntry(p string) string {
+	var b strings.Builder
+	w := func(ins, comment string) { asmLine(&b, "", ins, comment) }
+	w("ld a,e", " 4 E = the list's header (see header)")
+	w("and 3Fh", " 7")
+	w("ld b,a", " 4 B = groups of four rows")
+	w("xor e", " 4 A = n mod 4 in bits 7-6")
+	w("jp po,"+p+"_p12", "10 one or two")
+	w("jp m,"+p+"_r1", "10 three: D holds the first")
+	w("dec sp", " 6 none: back to the first row")
+	return b.String()
 }
 
 // headerRows is the code that turns a list's header in A into its
@@ -168,8 +190,11 @@ var (
 // borrows (-1). w16 does the same for x >= 256 from the fused finalisers
 // (col16 from scatter).
 func walkKernel() string {
-	apLoop, apExits := rowWalk("ap", addRow, "c", "inc (hl)")
-	ngLoop, ngExits := rowWalk("ng", subRow, "c", "dec (hl)")
+	// The +1 rows' main loop goes straight on with the -1 list (ap_nx);
+	// for a layer with one list a column, nextList makes that a jump.
+	apLoop, apExits := rowWalk("ap", addRow, "c", "inc (hl)",
+		"ap_nx:  pop de                  ; E = n_minus, D = its first row\n"+listEntry("ng")+"        jp ng_lp\n")
+	ngLoop, ngExits := rowWalk("ng", subRow, "c", "dec (hl)", "")
 	return `; the column walk: +x for the rows of the +1 list, then -x for those of
 ; the -1 list; entered with C = x, E = n_plus, D = the first row, H = the
 ; accumulator's low page (sc_ap sets it).
@@ -362,8 +387,9 @@ func ctxKernel(f int, reject bool) string {
 	for range 8 - f {
 		hi.WriteString("        sra a\n")
 	}
-	ciLoop, _ := rowWalk("ci", []string{"inc (hl)                ; 11"}, "", "")
-	cdLoop, _ := rowWalk("cd", []string{"dec (hl)                ; 11"}, "", "")
+	ciLoop, _ := rowWalk("ci", []string{"inc (hl)                ; 11"}, "", "",
+		"        pop de                  ; E = n_minus, D = its first row\n"+listEntry("cd")+"        jp cd_lp\n")
+	cdLoop, _ := rowWalk("cd", []string{"dec (hl)                ; 11"}, "", "", "")
 	return `; cscatter: cnt[row] += count * W[row,i] for the context inputs listed
 ; at HL (page aligned, B of them, B >= 1); x[i] = 32*count.
 cscatter:
