@@ -54,6 +54,7 @@ func (g *generator) source(bss int, sizing bool) []byte {
 	g.b.WriteString("\n")
 	g.b.WriteString(kernelsAsm)
 	g.b.WriteString(rowsN)
+	g.b.WriteString(xaddCode(g.qCounts()))
 	if slices.Contains(g.kernels, Compact) {
 		g.b.WriteString(compactKernel())
 	}
@@ -72,7 +73,7 @@ func (g *generator) source(bss int, sizing bool) []byte {
 		if g.qCounts() {
 			f -= int(m.Layers[0].Shift)
 		}
-		g.b.WriteString(ctxKernel(f, !g.qCounts()))
+		g.b.WriteString(ctxKernel(f, g.qCounts()))
 		g.b.WriteString(ctxCache)
 		if g.qCounts() {
 			g.b.WriteString(finCtxQ(g.fused(0), m.Layers[0].Out))

@@ -147,25 +147,6 @@ mul31:  ld c,a                  ; 4
         sub c                   ; 4  A = h*31
         ret                     ; 10 (after a 17 T call)
 
-; xadd: x[A] += 32 (a count of one), listing A in the list whose next free
-; slot IX points to when x[A] was zero. Destroys A, HL.
-xadd:   ld l,a
-        ld h,xpage
-        inc h
-        ld a,(hl)               ; high byte
-        dec h
-        or (hl)
-        jr nz,xa_old
-        ld (ix+0),l             ; first occurrence: list it
-        inc ix
-xa_old: ld a,(hl)
-        add a,32
-        ld (hl),a
-        ret nc
-        inc h
-        inc (hl)
-        ret
-
 ; xclear: zero the x entries named by a list and empty the list.
 ; in: HL -> the list's count word, D = the list's page (encoder lists
 ; hold fewer than 256 entries, so the count's low byte is the count)

@@ -365,19 +365,63 @@ const (
 `
 )
 
+// xaddCode is xadd, which the encoders call for each n-gram: one more of
+// input A in x, listed in the list whose next free slot IX points to when
+// it was none. x[A] is 32 a count as lm.Input has it, but with qCounts
+// (layer 1 counts both halves) it is the count itself, in its low byte: no
+// kernel reads x then but cscatter, which wants the count.
+func xaddCode(qCounts bool) string {
+	add := `xa_old: ld a,(hl)
+        add a,32
+        ld (hl),a
+        ret nc
+        inc h
+        inc (hl)
+        ret
+`
+	if qCounts {
+		add = "xa_old: inc (hl)                ; (at most 60 query trigrams)\n        ret\n"
+	}
+	return `; xadd: one more of input A in x (see xaddCode), listing A in the list
+; whose next free slot IX points to when it had none. Destroys A, HL.
+xadd:   ld l,a
+        ld h,xpage
+        inc h
+        ld a,(hl)               ; high byte
+        dec h
+        or (hl)
+        jr nz,xa_old
+        ld (ix+0),l             ; first occurrence: list it
+        inc ix
+` + add + "\n"
+}
+
 // ctxKernel counts layer 1's context half: cnt[row] += count * W[row,i]
 // for the context inputs i listed at HL (B of them), where x[i] = 32 *
-// count. The counts are bytes (|cnt| <= 2*21) and INC (HL) needs no carry,
-// so a row costs about 23 T instead of 37+; fin_ctx folds 32*cnt into the
-// query half. Before it runs, cx_page fills cnt with the precomputed
-// counts of the n-grams that lie wholly in the padding (mk_spc). The
-// table at page m32 holds c << f for a signed byte c (f = 5: 32*c for
-// fin_ctx; 5-s for fin_ctxq, see finCtxQ); reject adds fin_ctx's reject
-// table in page m32+2.
-func ctxKernel(f int, reject bool) string {
-	table := ""
-	if reject {
-		table = rejectTable
+// count, or, with qCounts, x[i] = count (see xaddCode). The counts are
+// bytes (|cnt| <= 2*21) and INC (HL) needs no carry, so a row costs about
+// 23 T instead of 37+; fin_ctx folds 32*cnt into the query half. Before it
+// runs, cx_page fills cnt with the precomputed counts of the n-grams that
+// lie wholly in the padding (mk_spc). The table at page m32 holds c << f
+// for a signed byte c (f = 5: 32*c for fin_ctx; 5-s for fin_ctxq, see
+// finCtxQ); without qCounts it adds fin_ctx's reject table in page m32+2.
+func ctxKernel(f int, qCounts bool) string {
+	table, count := rejectTable, `        ld a,(hl)               ; count = x/32 = high*8 + low/32
+        rlca
+        rlca
+        rlca
+        and 7
+        ld c,a
+        inc h
+        ld a,(hl)
+        add a,a
+        add a,a
+        add a,a
+        add a,c
+        ld c,a                  ; C = count: walk the column C times
+`
+	if qCounts {
+		table, count = "", "        ld c,(hl)               ; C = count: walk the column C times\n"
 	}
 	var lo, hi strings.Builder
 	for range f {
@@ -391,7 +435,7 @@ func ctxKernel(f int, reject bool) string {
 		"        pop de                  ; E = n_minus, D = its first row\n"+listEntry("cd")+"        jp cd_lp\n")
 	cdLoop, _ := rowWalk("cd", []string{"dec (hl)                ; 11"}, "", "", "")
 	return `; cscatter: cnt[row] += count * W[row,i] for the context inputs listed
-; at HL (page aligned, B of them, B >= 1); x[i] = 32*count.
+; at HL (page aligned, B of them, B >= 1).
 cscatter:
         push bc
         push hl
@@ -410,20 +454,7 @@ cs_col: ld a,(hl)               ; A = input index i
         ld d,(hl)
         ld (cs_colp),de         ; column i
         ld h,xpage
-        ld a,(hl)               ; count = x/32 = high*8 + low/32
-        rlca
-        rlca
-        rlca
-        and 7
-        ld c,a
-        inc h
-        ld a,(hl)
-        add a,a
-        add a,a
-        add a,a
-        add a,c
-        ld c,a                  ; C = count: walk the column C times
-cs_rep: ld hl,(cs_colp)
+` + count + `cs_rep: ld hl,(cs_colp)
         ld sp,hl
         pop de                  ; E = n_plus, D = its first row
 cs_pg:  ld h,0                  ; (patched) the count page
@@ -479,7 +510,7 @@ ms_lp:  ld (cs_pg+1),a          ; count into page A
 ms_g:   ld a,(hl)
         inc hl
         push hl
-        call xadd               ; x[A] += 32, listed in clist
+        call xadd               ; one more of input A, listed in clist
         pop hl
         djnz ms_g
         push hl
