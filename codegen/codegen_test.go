@@ -87,7 +87,7 @@ func checkActs(t *testing.T, m *lm.Model, p *Program, queries []string) int {
 				}
 			}
 			want := r.X[:n]
-			if p.generator().qCounts() { // x holds the counts (see xaddCode)
+			if p.generator().qCounts() { // x holds the counts (see xCode)
 				want = make([]int16, n)
 				for i, v := range r.X[:n] {
 					want[i] = v / 32

@@ -54,7 +54,7 @@ func (g *generator) source(bss int, sizing bool) []byte {
 	g.b.WriteString("\n")
 	g.b.WriteString(kernelsAsm)
 	g.b.WriteString(rowsN)
-	g.b.WriteString(xaddCode(g.qCounts()))
+	g.b.WriteString(xCode(g.qCounts()))
 	if slices.Contains(g.kernels, Compact) {
 		g.b.WriteString(compactKernel())
 	}

@@ -147,27 +147,6 @@ mul31:  ld c,a                  ; 4
         sub c                   ; 4  A = h*31
         ret                     ; 10 (after a 17 T call)
 
-; xclear: zero the x entries named by a list and empty the list.
-; in: HL -> the list's count word, D = the list's page (encoder lists
-; hold fewer than 256 entries, so the count's low byte is the count)
-xclear: ld b,(hl)               ; B = count
-        xor a
-        ld (hl),a
-        inc hl
-        ld (hl),a               ; empty now
-        or b
-        ret z
-        ld e,0                  ; DE -> the entries
-xc_lp:  ld a,(de)               ; A = index into x
-        ld l,a
-        ld h,xpage
-        ld (hl),0
-        inc h
-        ld (hl),0
-        inc e
-        djnz xc_lp
-        ret
-
 ; listlen: store the length of the list being built at IX (page aligned,
 ; fewer than 256 entries) in the count word at HL.
 listlen:

@@ -365,40 +365,62 @@ const (
 `
 )
 
-// xaddCode is xadd, which the encoders call for each n-gram: one more of
-// input A in x, listed in the list whose next free slot IX points to when
-// it was none. x[A] is 32 a count as lm.Input has it, but with qCounts
-// (layer 1 counts both halves) it is the count itself, in its low byte: no
-// kernel reads x then but cscatter, which wants the count.
-func xaddCode(qCounts bool) string {
-	add := `xa_old: ld a,(hl)
+// xCode is xadd, which the encoders call for each n-gram, and xclear,
+// which empties x again. x[i] is 32 times input i's count, as lm.Input has
+// it; but with qCounts (layer 1 counts both halves) it is the count itself,
+// in its low byte (at most 60 query trigrams): no kernel reads x then but
+// cscatter, which wants the count.
+func xCode(qCounts bool) string {
+	test, add, clear := `        inc h
+        ld a,(hl)               ; high byte
+        dec h
+        or (hl)
+`, `xa_old: ld a,(hl)
         add a,32
         ld (hl),a
         ret nc
         inc h
         inc (hl)
         ret
+`, `        ld (hl),0
+        inc h
+        ld (hl),0
 `
 	if qCounts {
-		add = "xa_old: inc (hl)                ; (at most 60 query trigrams)\n        ret\n"
+		test, add, clear = "        ld a,(hl)\n        or a\n", "xa_old: inc (hl)\n        ret\n", "        ld (hl),0\n"
 	}
-	return `; xadd: one more of input A in x (see xaddCode), listing A in the list
-; whose next free slot IX points to when it had none. Destroys A, HL.
+	return `; xadd: one more of input A in x (see xCode), listing A in the list whose
+; next free slot IX points to when it had none. Destroys A, HL.
 xadd:   ld l,a
         ld h,xpage
-        inc h
-        ld a,(hl)               ; high byte
-        dec h
-        or (hl)
-        jr nz,xa_old
+` + test + `        jr nz,xa_old
         ld (ix+0),l             ; first occurrence: list it
         inc ix
-` + add + "\n"
+` + add + `
+; xclear: zero the x entries named by a list and empty the list.
+; in: HL -> the list's count word, D = the list's page (encoder lists
+; hold fewer than 256 entries, so the count's low byte is the count)
+xclear: ld b,(hl)               ; B = count
+        xor a
+        ld (hl),a
+        inc hl
+        ld (hl),a               ; empty now
+        or b
+        ret z
+        ld e,0                  ; DE -> the entries
+xc_lp:  ld a,(de)               ; A = index into x
+        ld l,a
+        ld h,xpage
+` + clear + `        inc e
+        djnz xc_lp
+        ret
+
+`
 }
 
 // ctxKernel counts layer 1's context half: cnt[row] += count * W[row,i]
 // for the context inputs i listed at HL (B of them), where x[i] = 32 *
-// count, or, with qCounts, x[i] = count (see xaddCode). The counts are
+// count, or, with qCounts, x[i] = count (see xCode). The counts are
 // bytes (|cnt| <= 2*21) and INC (HL) needs no carry, so a row costs about
 // 23 T instead of 37+; fin_ctx folds 32*cnt into the query half. Before it
 // runs, cx_page fills cnt with the precomputed counts of the n-grams that
