@@ -762,7 +762,7 @@ func (g *generator) data() {
 		}
 		if g.oneList(k) {
 			g.f("cols%d:                          ; per input: n, rows of +1, 128+rows of -1 (-2 twice)\n", k+1)
-			g.f("                                ; (n rotated right twice, see rowWalk)\n")
+			g.f("                                ; (n as header in gen.go keeps it; never 0, see column)\n")
 			for i := 0; i < l.In; i++ {
 				rows := columnOne(&l, i)
 				g.f("        db %d                    ; input %d\n", header(len(rows)), i)
@@ -770,7 +770,7 @@ func (g *generator) data() {
 			}
 		} else if g.kernels[k] == Scatter {
 			g.f("cols%d:                          ; per input: n+1, rows of +1, n-1, rows of -1 (-2 twice)\n", k+1)
-			g.f("                                ; (each n rotated right twice, see rowWalk)\n")
+			g.f("                                ; (each n as header in gen.go keeps it; never 0, see column)\n")
 			for i := 0; i < l.In; i++ {
 				plus, minus := column(&l, i)
 				g.f("        db %d                    ; input %d\n", header(len(plus)), i)
