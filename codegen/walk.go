@@ -53,8 +53,9 @@ func rowWalk(p string, op []string, cond, fix, next string) (code string, exits 
 	// rows writes rows from..3 of a group of four and the loop's end. The
 	// main copy is labelled and uses short jumps; each fix-up is followed
 	// by its own copy of the rest of the group, so that a carry costs no
-	// jump back (24 T instead of 34), and so is a list of two rows more
-	// than groups of four.
+	// jump back (24 T instead of 34), and so is the way in for n mod 4 = 2.
+	// That last copy is far from the loop's start when next lengthens the
+	// main copy: too far for DJNZ.
 	far := false
 	rows := func(from int, main bool) {
 		for i := from; i < 4; i++ {
@@ -122,6 +123,12 @@ func listEntry(p string) string {
 	w("jp m,"+p+"_r1", "10 three: D holds the first")
 	w("dec sp", " 6 none: back to the first row")
 	return b.String()
+}
+
+// minusEntry is next for rowWalk: on with the -1 list of a walk whose
+// labels are prefixed p, whose header and first row the POP fetches.
+func minusEntry(label, p string) string {
+	return fmt.Sprintf("%-8s%-24s; E = n_minus, D = its first row\n", label, "pop de") + listEntry(p) + "        jp " + p + "_lp\n"
 }
 
 // headerRows is the code that turns a list's header in A into its
@@ -192,8 +199,7 @@ var (
 func walkKernel() string {
 	// The +1 rows' main loop goes straight on with the -1 list (ap_nx);
 	// for a layer with one list a column, nextList makes that a jump.
-	apLoop, apExits := rowWalk("ap", addRow, "c", "inc (hl)",
-		"ap_nx:  pop de                  ; E = n_minus, D = its first row\n"+listEntry("ng")+"        jp ng_lp\n")
+	apLoop, apExits := rowWalk("ap", addRow, "c", "inc (hl)", minusEntry("ap_nx:", "ng"))
 	ngLoop, ngExits := rowWalk("ng", subRow, "c", "dec (hl)", "")
 	return `; the column walk: +x for the rows of the +1 list, then -x for those of
 ; the -1 list; entered with C = x, E = n_plus, D = the first row, H = the
@@ -453,8 +459,7 @@ func ctxKernel(f int, qCounts bool) string {
 	for range 8 - f {
 		hi.WriteString("        sra a\n")
 	}
-	ciLoop, _ := rowWalk("ci", []string{"inc (hl)                ; 11"}, "", "",
-		"        pop de                  ; E = n_minus, D = its first row\n"+listEntry("cd")+"        jp cd_lp\n")
+	ciLoop, _ := rowWalk("ci", []string{"inc (hl)                ; 11"}, "", "", minusEntry("", "cd"))
 	cdLoop, _ := rowWalk("cd", []string{"dec (hl)                ; 11"}, "", "", "")
 	return `; cscatter: cnt[row] += count * W[row,i] for the context inputs listed
 ; at HL (page aligned, B of them, B >= 1).
