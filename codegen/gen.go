@@ -364,15 +364,19 @@ func (g *generator) nextList(k int) {
 		prev--
 	}
 	if one := g.oneList(k + 1); prev < 0 || one != g.oneList(prev+1) {
-		_, p := g.finalName(k)
-		g.setNext(one, p+"_r")
+		end := ""
+		if one {
+			_, p := g.finalName(k)
+			end = p + "_r"
+		}
+		g.setNext(end)
 	}
 }
 
 // setNext writes the code that sets ap_nx (see nextList) for two lists a
-// column, or for one, whose column's end is at end.
-func (g *generator) setNext(one bool, end string) {
-	if one {
+// column (end = ""), or for one, whose column's end is at end.
+func (g *generator) setNext(end string) {
+	if end != "" {
 		g.f("        ld a,0C3h               ; JP\n        ld (ap_nx),a\n        ld hl,%s\n        ld (ap_nx+1),hl\n", end)
 	} else {
 		g.f("        ld hl,(nx_save)\n        ld (ap_nx),hl\n        ld a,(nx_save+2)\n        ld (ap_nx+2),a\n")
@@ -471,7 +475,7 @@ func (g *generator) columnsCall(tag string, k int, list, count, xpage, apage str
 	if g.kernels[k] == Scatter {
 		g.f("        ld hl,ap_done\n        ld de,sc_next\n        ld bc,w16_n\n        call sc_mode\n")
 		if g.anyOneList() {
-			g.setNext(false, "")
+			g.setNext("")
 		}
 	}
 	g.f("        ld hl,(%s)\n        ld a,h\n        or l\n        jr z,%s\n        ld b,l                  ; 256 inputs: B = 0\n", count, skip)
