@@ -945,6 +945,27 @@ func TestBiasOrder(t *testing.T) {
 	}
 }
 
+// TestHeaderRows runs rows_n alone on every list header: it must give
+// back the number of rows the header was made from.
+func TestHeaderRows(t *testing.T) {
+	_, p := build(t, "guess")
+	for n := 1; n <= maxRows; n++ {
+		cpu := z80.New()
+		copy(cpu.Mem[0x100:], p.COM)
+		cpu.SP = 0xE000
+		cpu.Mem[0xE000], cpu.Mem[0xE001] = 0, 0 // return to 0000h
+		cpu.PC = uint16(p.Symbols["rows_n"])
+		cpu.A = header(n)
+		cpu.SetTrap(0, true)
+		if stop := cpu.Run(1000); stop != z80.StopTrap {
+			t.Fatalf("n = %d: rows_n did not return (%v)", n, stop)
+		}
+		if int(cpu.A) != n {
+			t.Errorf("header %02Xh: rows_n gives %d rows, want %d", header(n), cpu.A, n)
+		}
+	}
+}
+
 // TestFill runs fill alone: the B bytes below HL = A, nothing else
 // touched, HL at the lowest byte written, A and C kept.
 func TestFill(t *testing.T) {
