@@ -478,11 +478,11 @@ cs_col: ld a,(hl)               ; A = input index i
         ld h,ptr1
         ld e,(hl)
         inc h
-        ld d,(hl)
-        ld (cs_colp),de         ; column i
+        ld d,(hl)               ; DE -> column i
         ld h,xpage
-` + count + `cs_rep: ld hl,(cs_colp)
-        ld sp,hl
+` + count + `        ex de,hl
+        ld (cs_colp),hl         ; (for a count above one)
+cs_go:  ld sp,hl
         pop de                  ; E = n_plus, D = its first row
 cs_pg:  ld h,0                  ; (patched) the count page
 ` + ciLoop + `        pop de                  ; E = n_minus, D = its first row
@@ -492,6 +492,8 @@ cs_pg:  ld h,0                  ; (patched) the count page
         dec b
         jp nz,cs_col
         jp sc_leave
+cs_rep: ld hl,(cs_colp)         ; the same column again
+        jp cs_go
 
 ; mk_m32: the table of c << f for a signed byte c: low bytes in page m32,
 ; high bytes in the next (the high byte: c >> 8-f, arithmetic); for fin_ctx,
