@@ -329,12 +329,14 @@ func (g *generator) fusedFinal(k int) {
 		g.f("        ld a,ptr%d\n        ld (%s_pp+1),a\n        ld (%s_wp+1),a\n", k+2, p, p)
 	}
 	g.f("        ld a,acc%d\n        exx\n        ld h,a                  ; H' = the page the walks add to\n        exx\n", k+2)
-	if g.oneList(k + 1) {
-		g.f("        ld hl,%s_r              ; one list a column\n        ld d,h\n        ld e,l\n        ld b,h\n        ld c,l\n", p)
-	} else {
-		g.f("        ld hl,ap_done\n        ld de,%s_r\n        ld bc,w16_n\n", p)
+	switch prev := g.prevFused(k); {
+	case g.oneList(k + 1):
+		g.f("        ld hl,%s_r              ; one list a column\n        ld d,h\n        ld e,l\n        ld b,h\n        ld c,l\n        call sc_mode\n", p)
+	case prev >= 0 && !g.oneList(prev+1):
+		g.f("        ld de,%s_r\n        call sc_mode_r          ; the rest as for layer %d\n", p, prev+2)
+	default:
+		g.f("        ld hl,ap_done\n        ld de,%s_r\n        ld bc,w16_n\n        call sc_mode\n", p)
 	}
-	g.f("        call sc_mode\n")
 	g.nextList(k)
 	switch {
 	case ctxFinal && g.qCounts():
@@ -359,10 +361,7 @@ func (g *generator) nextList(k int) {
 	if !g.anyOneList() {
 		return // ap_nx never changes
 	}
-	prev := k - 1
-	for prev >= 0 && !g.fused(prev) {
-		prev--
-	}
+	prev := g.prevFused(k)
 	if one := g.oneList(k + 1); prev < 0 || one != g.oneList(prev+1) {
 		end := ""
 		if one {
@@ -371,6 +370,15 @@ func (g *generator) nextList(k int) {
 		}
 		g.setNext(end)
 	}
+}
+
+// prevFused returns the fused layer before layer k in a step, or -1.
+func (g *generator) prevFused(k int) int {
+	prev := k - 1
+	for prev >= 0 && !g.fused(prev) {
+		prev--
+	}
+	return prev
 }
 
 // setNext writes the code that sets ap_nx (see nextList) for two lists a

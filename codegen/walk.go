@@ -776,19 +776,19 @@ func loopEnd(label string, short bool) string {
 // scMode is sc_mode, which sets where the column walk goes: HL after a
 // column's +1 rows (ap_done, or the column's end for a layer with one list
 // a column), DE at a column's end, and BC where w16 goes after its +1 rows
-// (w16_n, or the column's end for one list).
+// (w16_n, or the column's end for one list). sc_mode_r sets only the
+// column's end (DE).
 func scMode(apExits, ngExits int) string {
 	var b strings.Builder
-	b.WriteString("sc_mode:\n")
+	b.WriteString("sc_mode:\n        ld (w16_m+1),bc\n")
 	for i := 1; i <= apExits; i++ {
 		fmt.Fprintf(&b, "        ld (ap_x%d+1),hl\n", i)
 	}
-	b.WriteString("        ex de,hl\n")
+	b.WriteString("sc_mode_r:\n        ex de,hl\n")
 	for i := 1; i <= ngExits; i++ {
 		fmt.Fprintf(&b, "        ld (ng_x%d+1),hl\n", i)
 	}
 	b.WriteString(`        ld (w16_x+1),hl
-        ld (w16_m+1),bc
         ret
 
 `)
