@@ -191,11 +191,12 @@ var (
 // word, E = n_plus, D = its first row and H = the accumulator's page
 // (scatter enters at sc_ap, which sets H from its patched operand).
 // Column i: n_plus, the rows of its +1 weights, n_minus, the rows of its
-// -1 weights (a -2 weight is listed twice), or for a layer with one list a
-// column (see columnOne) only the first list. Where it goes when done is set by sc_mode before each use.
-// Per row about 37 T, and 24 T more when the low byte carries (+1) or
-// borrows (-1). w16 does the same for x >= 256 from the fused finalisers
-// (col16 from scatter).
+// -1 weights (a -2 weight is listed twice; see column), or for a layer
+// with one list a column (see columnOne) only the first list; the n are
+// headers (see header). Where it goes when done is set by sc_mode (and
+// nextList) before each use. Per row about 37 T, and 24 T more when the
+// low byte carries (+1) or borrows (-1). w16 does the same for x >= 256
+// from the fused finalisers (col16 from scatter).
 func walkKernel() string {
 	// The +1 rows' main loop goes straight on with the -1 list (ap_nx);
 	// for a layer with one list a column, nextList makes that a jump.
