@@ -224,23 +224,13 @@ func biasOrder(m *lm.Model) *lm.Model {
 	c := *m
 	c.Layers = slices.Clone(m.Layers)
 	for k := 0; k+1 < len(c.Layers); k++ {
-		l, next := c.Layers[k], c.Layers[k+1]
-		order := make([]int, l.Out)
+		b := c.Layers[k].B
+		order := make([]int, len(b))
 		for o := range order {
 			order[o] = o
 		}
-		slices.SortStableFunc(order, func(a, b int) int { return int(l.B[a]) - int(l.B[b]) })
-		l.W, l.B = make([]int8, len(l.W)), make([]int16, len(l.B))
-		w := make([]int8, len(next.W))
-		for to, from := range order {
-			copy(l.W[to*l.In:(to+1)*l.In], c.Layers[k].W[from*l.In:(from+1)*l.In])
-			l.B[to] = c.Layers[k].B[from]
-			for r := 0; r < next.Out; r++ {
-				w[r*next.In+to] = next.W[r*next.In+from]
-			}
-		}
-		next.W = w
-		c.Layers[k], c.Layers[k+1] = l, next
+		slices.SortStableFunc(order, func(x, y int) int { return int(b[x]) - int(b[y]) })
+		c.Layers[k], c.Layers[k+1] = remapUnits(c.Layers[k], c.Layers[k+1], order, 0)
 	}
 	return &c
 }
@@ -256,23 +246,41 @@ func withSentinels(m *lm.Model, kernels []Kernel) (*lm.Model, []bool) {
 	c.Layers = slices.Clone(m.Layers)
 	added := make([]bool, len(c.Layers))
 	for k := 0; k+1 < len(c.Layers); k++ {
-		l, next := c.Layers[k], c.Layers[k+1]
+		l := c.Layers[k]
 		if !finFused(kernels, k) || l.Out == 256 {
 			continue
 		}
-		l.W = append(make([]int8, l.In), l.W...)
-		l.B = append([]int16{sentinelBias(l.Shift)}, l.B...)
-		l.Out++
-		w := make([]int8, 0, next.Out*(next.In+1))
-		for r := 0; r < next.Out; r++ {
-			w = append(w, 0)
-			w = append(w, next.W[r*next.In:(r+1)*next.In]...)
+		from := []int{-1} // the sentinel, then the units as they were
+		for o := range l.Out {
+			from = append(from, o)
 		}
-		next.W, next.In = w, next.In+1
-		c.Layers[k], c.Layers[k+1] = l, next
+		c.Layers[k], c.Layers[k+1] = remapUnits(l, c.Layers[k+1], from, sentinelBias(l.Shift))
 		added[k] = true
 	}
 	return &c, added
+}
+
+// remapUnits returns a hidden layer l and the layer after it, next, with
+// l's unit o made from unit from[o]: its weights and bias, and its column
+// of next's weights. A unit from -1 is new: no weights in or out, bias
+// newBias.
+func remapUnits(l, next lm.Layer, from []int, newBias int16) (lm.Layer, lm.Layer) {
+	nl, nn := l, next
+	nl.Out, nn.In = len(from), len(from)
+	nl.W, nl.B = make([]int8, len(from)*l.In), make([]int16, len(from))
+	nn.W = make([]int8, next.Out*len(from))
+	for to, f := range from {
+		if f < 0 {
+			nl.B[to] = newBias
+			continue
+		}
+		copy(nl.W[to*l.In:(to+1)*l.In], l.W[f*l.In:(f+1)*l.In])
+		nl.B[to] = l.B[f]
+		for r := range next.Out {
+			nn.W[r*len(from)+to] = next.W[r*next.In+f]
+		}
+	}
+	return nl, nn
 }
 
 // sentinelBias is the bias of a sentinel unit, whose sum is its bias: 1,
