@@ -638,6 +638,37 @@ func TestCountFinalisers(t *testing.T) {
 	}
 }
 
+// TestScatterWide: scatter, which walks layer 1's query half when that
+// half is not counted in bytes (large biases), hands x >= 256 (a trigram
+// eight times or more) to w16; both paths must run and stay exact.
+func TestScatterWide(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	m := randomModel(rng, []int{30, 20}, 6, 0.4, 2000)
+	p, err := Build(m, Options{Kernel: Scatter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.generator().qCounts() {
+		t.Fatal("layer 1 counts its query half: scatter is not used")
+	}
+	narrow, wide := 0, 0
+	hooks := map[uint16]func(*z80.CPU){
+		uint16(p.Symbols["sc_ap"]):   func(*z80.CPU) { narrow++ },
+		uint16(p.Symbols["sc_wide"]): func(*z80.CPU) { wide++ },
+	}
+	qs := append(randomQueries(rng, 4), strings.Repeat("ab", 30), strings.Repeat("zzz ", 12))
+	replies, _ := chat(t, p.COM, qs, hooks)
+	for i, q := range qs {
+		if want := reference(m, q); replies[i] != want {
+			t.Errorf("%q: Z80 %q, reference %q", q, replies[i], want)
+		}
+	}
+	if narrow == 0 || wide == 0 {
+		t.Errorf("scatter's columns: %d with x < 256, %d with x >= 256; want both", narrow, wide)
+	}
+	checkActs(t, m, p, qs)
+}
+
 // TestFuseWidths: fin_fuse counts a hidden layer's outputs down to its
 // sentinel unit, or, for 256 outputs, goes round from 0 (withSentinels).
 func TestFuseWidths(t *testing.T) {

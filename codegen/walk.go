@@ -195,8 +195,7 @@ var (
 // with one list a column (see columnOne) only the first list; the n are
 // headers (see header). Where it goes when done is set by sc_mode (and
 // nextList) before each use. Per row about 37 T, and 24 T more when the
-// low byte carries (+1) or borrows (-1). w16 does the same for x >= 256
-// from the fused finalisers (col16 from scatter).
+// low byte carries (+1) or borrows (-1). w16 does the same for x >= 256.
 func walkKernel() string {
 	// The +1 rows' main loop goes straight on with the -1 list (ap_nx);
 	// for a layer with one list a column, nextList makes that a jump.
@@ -229,7 +228,7 @@ w16_n:  pop de                  ; E = n_minus
 // aligned, B entries, 0 = 256; every listed x[i] is non-zero). The caller
 // patches the pages (sc_pp the column pointer table, sc_xp x, sc_ap the
 // accumulator) and calls sc_mode with sc_next as where a column ends. Each
-// column with 0 < x < 256 jumps into walkKernel at sc_ap.
+// column jumps into walkKernel: at sc_ap, or at w16 for x >= 256.
 const listScatter = `; scatter: acc += x[i] * (column i of W) for every input i listed at HL
 ; (page aligned, B entries, 0 = 256; every listed x[i] is non-zero).
 ; Rows are walked with SP (see walk.go).
@@ -259,55 +258,18 @@ sc_xp:  ld h,0                  ;  7 (patched) x
         ld sp,hl                ;  6 0 < x < 256
         pop de                  ; 10 E = n_plus, D = its first row
         jp sc_ap                ; 10 the walk ends at sc_next (sc_mode)
-sc_wide:                        ; x >= 256
-        ld sp,(sc_sp)
-        call col16
+sc_wide:                        ; x >= 256: the 16-bit walk
+        ld ixh,a                ;  8 IXH = x's high byte, C its low byte
+        ld sp,hl                ;  6
+        pop de                  ; 10 E = n_plus, D = its first row
+        ld a,(sc_ap+1)
+        ld h,a                  ; 13 the accumulator's page
+        jp w16                  ; 10 it ends at sc_next too (sc_mode)
 sc_next:
         exx
         dec b                   ; B' = inputs to go
         jp nz,sc_col
         jp sc_leave
-
-; col16: acc += x * (column at HL) for x >= 256 (C = low byte, A = high
-; byte of x): full 16-bit adds with add_w, on the real stack.
-col16:  ld (aw_hi+1),a
-        ld a,(sc_ap+1)
-        ld d,a                  ; D = acc low page
-        ld a,(hl)
-        inc hl
-        call rows_n
-        ld b,a
-        call add_w              ; +x
-        ld a,(hl)
-        inc hl
-        call rows_n
-        ld b,a
-        ld a,(aw_hi+1)          ; -x = (NOT x) + 1
-        cpl
-        ld (aw_hi+1),a
-        xor a
-        sub c
-        ld c,a
-        jr nz,cw_sub
-        ld a,(aw_hi+1)          ; low byte 0: the +1 carries into the high byte
-        inc a
-        ld (aw_hi+1),a
-cw_sub: jp add_w
-
-; add_w: acc[row] += x for the B rows listed at HL; x = (aw_hi+1)*256 + C
-; (the high byte patched into the ADC). D = acc low page.
-add_w:  ld e,(hl)
-        inc hl
-        ld a,(de)
-        add a,c
-        ld (de),a
-        inc d
-        ld a,(de)
-aw_hi:  adc a,0                 ; (patched) high byte of x
-        ld (de),a
-        dec d
-        djnz add_w
-        ret
 
 `
 
