@@ -609,17 +609,19 @@ func shiftOut(s uint) (code, wide string) {
 	if s == 7 {
 		return b.String(), ""
 	}
-	var wb strings.Builder
-	asmLine(&wb, "P_w", "", "x >= 256: the 16-bit walk")
-	for _, l := range [][2]string{{"ld c,a", " 4"}, {"dec h", " 4"}, {"ld a,(hl)", " 7 CA = acc"}, {"inc h", " 4"}} {
-		asmLine(&wb, "", l[0], l[1])
-	}
-	for range s {
-		asmLine(&wb, "", "srl c", " 8 positive: a logical shift is the floor")
-		asmLine(&wb, "", "rra", " 4")
-	}
-	asmLine(&wb, "", "ld ixh,c", " 8 IXH = x's high byte, A its low byte")
-	return b.String(), wb.String()
+	return b.String(), `P_w:                            ; x >= 256: the 16-bit walk
+        ld c,a                  ;  4
+        dec h                   ;  4
+        ld a,(hl)               ;  7 CA = acc
+        inc h                   ;  4
+` + shiftCA(s) + `        ld ixh,c                ;  8 IXH = x's high byte, A its low byte
+`
+}
+
+// shiftCA is the code that shifts CA (C the high byte) right s places, for
+// a positive number: a logical shift is the floor.
+func shiftCA(s uint) string {
+	return strings.Repeat("        srl c                   ;  8 positive: a logical shift is the floor\n        rra                     ;  4\n", int(s))
 }
 
 // leadFuse returns the fin_fuse routine that is placed just before the
@@ -652,10 +654,7 @@ func (g *generator) finalisers() {
 		if k < n-1 && !g.ctxFinal(k) && !g.fused(k) && !done[fmt.Sprint("r", s)] {
 			done[fmt.Sprint("r", s)] = true
 			var body strings.Builder
-			for range s {
-				body.WriteString("        srl c                   ;  8 positive: a logical shift is the floor\n        rra                     ;  4\n")
-			}
-			body.WriteString(`        ld (hl),a               ;  7
+			body.WriteString(shiftCA(s) + `        ld (hl),a               ;  7
         inc h                   ;  4
         ld (hl),c               ;  7
         or c                    ;  4

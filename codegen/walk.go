@@ -54,10 +54,8 @@ func rowWalk(p string, op []string, cond, fix, next string) (code string, exits 
 	// main copy is labelled and uses short jumps; each fix-up is followed
 	// by its own copy of the rest of the group, so that a carry costs no
 	// jump back (24 T instead of 34), and so is the way in for n mod 4 = 2.
-	// That last copy is far from the loop's start when next lengthens the
-	// main copy: too far for DJNZ.
-	far := false
-	rows := func(from int, main bool) {
+	// A far copy closes the loop with DEC B and JP NZ, beyond DJNZ's reach.
+	rows := func(from int, main, far bool) {
 		for i := from; i < 4; i++ {
 			label := ""
 			if main {
@@ -92,19 +90,18 @@ func rowWalk(p string, op []string, cond, fix, next string) (code string, exits 
 		}
 	}
 	b.WriteString(listEntry(p))
-	rows(0, true)
+	rows(0, true, false)
 	if fix != "" {
 		for i := 1; i <= 4; i++ {
 			w(fmt.Sprintf("%s_f%d", p, i), "inc h", "")
 			w("", fix, "")
 			w("", "dec h", "")
-			rows(i, false)
+			rows(i, false, false)
 		}
 	}
 	w(p+"_p12", "jp p,"+p+"_r3", "10 one: D holds it")
 	w("", "dec sp", " 6 two: back to the first row")
-	far = next != ""
-	rows(2, false)
+	rows(2, false, next != "") // next lengthens the main copy before it
 	w(p+"_done", "", "")
 	return b.String(), exit
 }
@@ -319,20 +316,23 @@ func fuse(p, ptr string, sentinelWide bool) (inline, wide string) {
 	return strings.ReplaceAll(inline, "P_", p+"_"), strings.ReplaceAll(wide, "P_", p+"_")
 }
 
-// sumTest tests a sum AC (A the high byte) of layer 1's finalisers, known
-// to be >= 0, before fuse: zero goes to p_z, x >= 256 to p_w, which
-// (placed before fuse's wide) moves the high byte to IXH.
-const (
-	sumTest = `        or a                    ;  4
+// fuseSum is fuse for layer 1's finalisers, whose sum AC (A the high
+// byte) is known to be >= 0: zero goes to p_z, x >= 256 to the wide path
+// (IXH = the high byte). inline ends with p_r: EXX, then restore.
+func fuseSum(p, restore string) (inline, wide string) {
+	in, w := fuse(p, "", false)
+	test := `        or a                    ;  4
         jp nz,P_w               ; 10 x >= 256: the 16-bit path
         or c                    ;  4 A = x
         jr z,P_z                ;  7 zero: nothing to add
 `
-	sumWide = `P_w:                            ; x >= 256: the 16-bit walk
+	hi := `P_w:                            ; x >= 256: the 16-bit walk
         ld ixh,a                ;  8 IXH = x's high byte
         ld a,c                  ;  4 A = its low byte
 `
-)
+	return strings.ReplaceAll(test, "P_", p+"_") + in + p + "_r:    exx                     ;  4\n" + restore,
+		strings.ReplaceAll(hi, "P_", p+"_") + w
+}
 
 // xCode is xadd, which the encoders call for each n-gram, and xclear,
 // which empties x again. x[i] is 32 times input i's count, as lm.Input has
@@ -645,12 +645,9 @@ func finCtxQ(fused bool, n int) string {
 	name, p, wide := "fin_ctxq", "fq", ""
 	if fused {
 		name, p = "fin_ctxqf", "fqf"
-		inline, w := fuse(p, "", false)
-		tail = strings.ReplaceAll(sumTest, "P_", p+"_") + inline + p + `_r:  exx                     ;  4
-P_cq:   ld d,0                  ; (patched) the step's context counts
+		tail, wide = fuseSum(p, `P_cq:   ld d,0                  ; (patched) the step's context counts
         ld e,l
-`
-		wide = strings.ReplaceAll(sumWide, "P_", p+"_") + w
+`)
 	}
 	end := "        jp nz,P_lp              ; 10 L wraps to 0 after the last output\n"
 	if n < 256 {
@@ -713,9 +710,7 @@ P_n:    inc e                   ;  4
 // prefixed p): one output a turn, B = outputs, D = the table page dpage,
 // entry(p, tail) the code of one output. short says whether DJNZ reaches.
 func fusedCtx(name, p, dpage string, short bool, entry func(p, tail string) string) string {
-	inline, wide := fuse(p, "", false)
-	inline = strings.ReplaceAll(sumTest, "P_", p+"_") + inline + p + "_r:    exx                     ;  4\n        ld d," + dpage + "\n"
-	wide = strings.ReplaceAll(sumWide, "P_", p+"_") + wide
+	inline, wide := fuseSum(p, "        ld d,"+dpage+"\n")
 	return fmt.Sprintf(`; %[1]s: one output a turn, B = outputs.
 %[1]s:
         call di_save
