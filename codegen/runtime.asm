@@ -158,7 +158,8 @@ listlen:
         ret
 
 ; encq: the query half of x. Counts the trigrams of " "+lower(text)+" "
-; into x[0..127] (32 per occurrence) and lists the buckets used in qlist.
+; into x[0..127] with xadd (see xCode in walk.go) and lists the buckets
+; used in qlist.
 ; Also clears the previous reply's context entries. The hash c1*961 +
 ; c2*31 + c3 is (c1*31 + c2)*31 + c3, and the bracket for the next
 ; trigram is c2*31 + c3: two multiplications a character.
