@@ -67,6 +67,7 @@ func checkActs(t *testing.T, m *lm.Model, p *Program, queries []string) int {
 	next, steps, bad := 0, 0, 0
 	counts := contextCounts(p)
 	handed := handedOutputs(p)
+	xCounts := p.generator().qCounts() // x holds counts (see xCode)
 	hooks := map[uint16]func(*z80.CPU){
 		uint16(p.Symbols["fwd_reset"]): func(*z80.CPU) {
 			r.Start(prepare(queries[next]))
@@ -87,7 +88,7 @@ func checkActs(t *testing.T, m *lm.Model, p *Program, queries []string) int {
 				}
 			}
 			want := r.X[:n]
-			if p.generator().qCounts() { // x holds the counts (see xCode)
+			if xCounts {
 				want = make([]int16, n)
 				for i, v := range r.X[:n] {
 					want[i] = v / 32
@@ -927,19 +928,12 @@ func TestNzcount(t *testing.T) {
 		{0, 0x0100, 256, "output 0 is 256"},
 		{0, 0x7FFF, 256, "output 0 is 32767"},
 	} {
-		cpu := z80.New()
-		copy(cpu.Mem[0x100:], p.COM)
-		cpu.Mem[page*256], cpu.Mem[page*256+256] = byte(c.out0), byte(c.out0>>8)
-		cpu.Mem[word], cpu.Mem[word+1] = 0xAA, 0xAA
-		cpu.SP = 0xE000
-		cpu.Mem[0xE000], cpu.Mem[0xE001] = 0, 0 // return to 0000h
-		cpu.PC = uint16(p.Symbols["nzcount"])
-		cpu.A, cpu.E = byte(page), c.e
-		cpu.SetHL(uint16(word))
-		cpu.SetTrap(0, true)
-		if stop := cpu.Run(10000); stop != z80.StopTrap {
-			t.Fatalf("%s: nzcount did not return (%v)", c.reason, stop)
-		}
+		cpu := callAlone(t, p, "nzcount", c.reason, 10000, func(cpu *z80.CPU) {
+			cpu.Mem[page*256], cpu.Mem[page*256+256] = byte(c.out0), byte(c.out0>>8)
+			cpu.Mem[word], cpu.Mem[word+1] = 0xAA, 0xAA
+			cpu.A, cpu.E = byte(page), c.e
+			cpu.SetHL(uint16(word))
+		})
 		if n := int(cpu.Mem[word]) | int(cpu.Mem[word+1])<<8; n != c.wantN {
 			t.Errorf("%s (E = %d): count %d, want %d", c.reason, c.e, n, c.wantN)
 		}
@@ -981,16 +975,7 @@ func TestBiasOrder(t *testing.T) {
 func TestHeaderRows(t *testing.T) {
 	_, p := build(t, "guess")
 	for n := 1; n <= maxRows; n++ {
-		cpu := z80.New()
-		copy(cpu.Mem[0x100:], p.COM)
-		cpu.SP = 0xE000
-		cpu.Mem[0xE000], cpu.Mem[0xE001] = 0, 0 // return to 0000h
-		cpu.PC = uint16(p.Symbols["rows_n"])
-		cpu.A = header(n)
-		cpu.SetTrap(0, true)
-		if stop := cpu.Run(1000); stop != z80.StopTrap {
-			t.Fatalf("n = %d: rows_n did not return (%v)", n, stop)
-		}
+		cpu := callAlone(t, p, "rows_n", fmt.Sprintf("n = %d", n), 1000, func(cpu *z80.CPU) { cpu.A = header(n) })
 		if int(cpu.A) != n {
 			t.Errorf("header %02Xh: rows_n gives %d rows, want %d", header(n), cpu.A, n)
 		}
@@ -1002,21 +987,14 @@ func TestHeaderRows(t *testing.T) {
 func TestFill(t *testing.T) {
 	_, p := build(t, "guess")
 	for _, n := range []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 127, 128, 255} {
-		cpu := z80.New()
-		copy(cpu.Mem[0x100:], p.COM)
 		const top = 0x9000
-		for a := top - 300; a < top+10; a++ {
-			cpu.Mem[a] = 0x55
-		}
-		cpu.SP = 0xE000
-		cpu.Mem[0xE000], cpu.Mem[0xE001] = 0, 0 // return to 0000h
-		cpu.PC = uint16(p.Symbols["fill"])
-		cpu.A, cpu.B, cpu.C = 0xA7, byte(n), 0x3C
-		cpu.SetHL(top)
-		cpu.SetTrap(0, true)
-		if stop := cpu.Run(100000); stop != z80.StopTrap {
-			t.Fatalf("%d bytes: fill did not return (%v)", n, stop)
-		}
+		cpu := callAlone(t, p, "fill", fmt.Sprintf("%d bytes", n), 100000, func(cpu *z80.CPU) {
+			for a := top - 300; a < top+10; a++ {
+				cpu.Mem[a] = 0x55
+			}
+			cpu.A, cpu.B, cpu.C = 0xA7, byte(n), 0x3C
+			cpu.SetHL(top)
+		})
 		if cpu.SP != 0xE002 || cpu.HL() != uint16(top-n) || cpu.A != 0xA7 || cpu.C != 0x3C {
 			t.Errorf("%d bytes: SP %04X HL %04X A %02X C %02X, want E002 %04X A7 3C", n, cpu.SP, cpu.HL(), cpu.A, cpu.C, top-n)
 		}

@@ -154,3 +154,22 @@ func lowerBDOS(mc *cpm.Machine, top int) {
 	bdos := uint16(cpm.BDOS)
 	mem[top], mem[top+1], mem[top+2] = 0xC3, byte(bdos), byte(bdos>>8)
 }
+
+// callAlone runs the routine at label of p by itself: the program loaded,
+// registers and memory set by setup, then a call with a return to 0000h.
+// It fails the test (naming the case what) unless the routine returns
+// within limit T-states, and returns the CPU as the routine left it.
+func callAlone(t *testing.T, p *Program, label, what string, limit uint64, setup func(*z80.CPU)) *z80.CPU {
+	t.Helper()
+	cpu := z80.New()
+	copy(cpu.Mem[0x100:], p.COM)
+	cpu.SP = 0xE000
+	cpu.Mem[0xE000], cpu.Mem[0xE001] = 0, 0 // return to 0000h
+	cpu.PC = uint16(p.Symbols[label])
+	setup(cpu)
+	cpu.SetTrap(0, true)
+	if stop := cpu.Run(limit); stop != z80.StopTrap {
+		t.Fatalf("%s: %s did not return (%v)", what, label, stop)
+	}
+	return cpu
+}
