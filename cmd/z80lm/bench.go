@@ -283,16 +283,14 @@ func newCacheStats(p *codegen.Program, hooks map[uint16]func(*z80.CPU)) *cacheSt
 	}
 	c := &cacheStats{p: p}
 	hooks[uint16(p.Symbols["cx_page"])] = func(cpu *z80.CPU) {
+		c.entries = int(cpu.Mem[p.Symbols["cx_max"]]) // set at start-up (cx_init)
 		if cpu.Mem[p.Symbols["nreply"]] == 0 {
 			c.first++
 		} else {
 			c.lookups++
 		}
 	}
-	hooks[uint16(p.Symbols["cx_miss"])] = func(cpu *z80.CPU) {
-		c.misses++
-		c.entries = int(cpu.Mem[p.Symbols["cx_max"]])
-	}
+	hooks[uint16(p.Symbols["cx_miss"])] = func(*z80.CPU) { c.misses++ }
 	return c
 }
 
