@@ -652,21 +652,8 @@ func TestScatterWide(t *testing.T) {
 	if p.generator().qCounts() {
 		t.Fatal("layer 1 counts its query half: scatter is not used")
 	}
-	narrow, wide := 0, 0
-	hooks := map[uint16]func(*z80.CPU){
-		uint16(p.Symbols["sc_ap"]):   func(*z80.CPU) { narrow++ },
-		uint16(p.Symbols["sc_wide"]): func(*z80.CPU) { wide++ },
-	}
 	qs := append(randomQueries(rng, 4), strings.Repeat("ab", 30), strings.Repeat("zzz ", 12))
-	replies, _ := chat(t, p.COM, qs, hooks)
-	for i, q := range qs {
-		if want := reference(m, q); replies[i] != want {
-			t.Errorf("%q: Z80 %q, reference %q", q, replies[i], want)
-		}
-	}
-	if narrow == 0 || wide == 0 {
-		t.Errorf("scatter's columns: %d with x < 256, %d with x >= 256; want both", narrow, wide)
-	}
+	bothPaths(t, m, p, qs, "sc_ap", "sc_wide")
 	checkActs(t, m, p, qs)
 }
 
@@ -724,12 +711,19 @@ func TestCompactPaths(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	bothPaths(t, m, p, randomQueries(rng, 20), "pb_walk", "pk_walk")
+}
+
+// bothPaths runs qs through p, compiled from m, counting how often a
+// walk's path for x < 256 (at label narrowAt) and for x >= 256 (wideAt)
+// begins: every reply must equal m's, and both paths must run.
+func bothPaths(t *testing.T, m *lm.Model, p *Program, qs []string, narrowAt, wideAt string) {
+	t.Helper()
 	narrow, wide := 0, 0
 	hooks := map[uint16]func(*z80.CPU){
-		uint16(p.Symbols["pb_walk"]): func(*z80.CPU) { narrow++ },
-		uint16(p.Symbols["pk_walk"]): func(*z80.CPU) { wide++ },
+		uint16(p.Symbols[narrowAt]): func(*z80.CPU) { narrow++ },
+		uint16(p.Symbols[wideAt]):   func(*z80.CPU) { wide++ },
 	}
-	qs := randomQueries(rng, 20)
 	replies, _ := chat(t, p.COM, qs, hooks)
 	for i, q := range qs {
 		if want := reference(m, q); replies[i] != want {
@@ -744,7 +738,7 @@ func TestCompactPaths(t *testing.T) {
 
 // TestOneList: the last layer keeps one list a column (the -1 rows at
 // 128+row) only when it has at most 128 outputs and each column's list
-// fits 255 entries; else two lists, as the other layers.
+// fits a header (maxRows entries); else two lists, as the other layers.
 func TestOneList(t *testing.T) {
 	layer := func(out int, w int8) *lm.Layer {
 		l := &lm.Layer{In: 3, Out: out, Bits: 2, Shift: 2, W: make([]int8, 3*out), B: make([]int16, out)}
